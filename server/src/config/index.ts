@@ -1,0 +1,88 @@
+/**
+ * Plugin configuration: defaults and a validator that Strapi runs at boot.
+ *
+ * A site owner sets these in `config/plugins.(js|ts)` under `caldav.config`.
+ * An invalid value throws, which stops Strapi with a message naming the key.
+ */
+
+export interface PluginConfig {
+  /** URL path under which the DAV tree is served, e.g. `/dav`. */
+  basePath: string;
+  /** Realm announced in `WWW-Authenticate` challenges. */
+  realm: string;
+  /** Largest calendar object or vCard accepted on PUT, in bytes (CalDAV/CardDAV `max-resource-size`). */
+  maxResourceSize: number;
+  /** Whether `/.well-known/caldav` and `/.well-known/carddav` redirect to the base path. */
+  wellKnown: boolean;
+}
+
+export const defaultConfig: PluginConfig = {
+  basePath: '/dav',
+  realm: 'Strapi CalDAV/CardDAV',
+  maxResourceSize: 1024 * 1024,
+  wellKnown: true,
+};
+
+type Check = (value: unknown) => string | null;
+
+// Paths that Strapi itself serves: mounting DAV there would shadow the admin or the APIs.
+const reservedPrefixes = ['/admin', '/api', '/uploads', '/.well-known', '/graphql', '/i18n', '/content-manager'];
+
+const checks: Record<keyof PluginConfig, Check> = {
+  basePath(value) {
+    if (typeof value !== 'string') return 'must be a string such as "/dav"';
+    if (!/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(value)) {
+      return 'must start with "/", have no trailing slash, and contain only letters, digits and . _ ~ - (for example "/dav")';
+    }
+    const clash = reservedPrefixes.find((prefix) => value === prefix || value.startsWith(`${prefix}/`));
+    if (clash) return `must not be under "${clash}", which Strapi serves itself`;
+    return null;
+  },
+  realm(value) {
+    if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
+    if (/["\\\r\n]/.test(value)) return 'must not contain quotes, backslashes or line breaks';
+    return null;
+  },
+  maxResourceSize(value) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1024 || value > 100 * 1024 * 1024) {
+      return 'must be a whole number of bytes between 1024 and 104857600';
+    }
+    return null;
+  },
+  wellKnown(value) {
+    return typeof value === 'boolean' ? null : 'must be true or false';
+  },
+};
+
+export class PluginConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PluginConfigError';
+  }
+}
+
+/** Throws a PluginConfigError naming every invalid or unknown key. */
+export function validateConfig(config: unknown): asserts config is PluginConfig {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new PluginConfigError('caldav plugin config must be an object');
+  }
+  const problems: string[] = [];
+  const record = config as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    if (!(key in checks)) {
+      problems.push(`"${key}" is not a known setting (known: ${Object.keys(checks).join(', ')})`);
+    }
+  }
+  for (const [key, check] of Object.entries(checks) as Array<[keyof PluginConfig, Check]>) {
+    const problem = check(record[key]);
+    if (problem) problems.push(`"${key}" ${problem} (got ${JSON.stringify(record[key])})`);
+  }
+  if (problems.length > 0) {
+    throw new PluginConfigError(`Invalid caldav plugin config: ${problems.join('; ')}`);
+  }
+}
+
+export default {
+  default: defaultConfig,
+  validator: validateConfig,
+};

@@ -1,0 +1,18 @@
+/**
+ * The DAV layer's view of HTTP: plain objects, so that protocol code can be exercised without a web framework.
+ */
+
+export type HeaderValue = string | string[] | undefined;
+
+export interface DavRequest {
+  method: string;
+  /** Path as received, percent-encoded, without the query string. */
+  path: string;
+  headers: Record<string, HeaderValue>;
+}
+
+export interface DavResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+
+import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
+
+import { checkStructuredValue, type StructuredKind } from '../content-types/structured-values';
+import { ADDRESS_BOOK_UID, CALENDAR_UID, CONTACT_UID, EVENT_UID } from '../uids';
+
+type Data = Record<string, unknown>;
+
+interface FieldProblem {
+  path: string[];
+  message: string;
+  name: 'ValidationError';
+}
+
+export const calendarComponentTypes = ['VEVENT', 'VTODO', 'VJOURNAL'] as const;
+
+/** True for names the runtime's time zone database knows (IANA, e.g. "Europe/Paris", "UTC"). */
+export function isTimeZoneName(value: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A resource name is the last segment of an object's URL: it must stay inside its collection. */
+export function isResourceName(value: string): boolean {
+  return value.length > 0 && value.length <= 255 && !/[/\\\u0000-\u001f]/.test(value) && value !== '.' && value !== '..';
+}
+
+const structuredFields: Record<string, Record<string, StructuredKind>> = {
+  [EVENT_UID]: { exdates: 'datetime', categories: 'text' },
+  [CONTACT_UID]: { name: 'name', emails: 'email', phones: 'phone', addresses: 'address' },
+};
+
+function collectProblems(uid: string, data: Data): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const add = (field: string, message: string) => problems.push({ path: [field], message, name: 'ValidationError' });
+
+  if ((uid === CALENDAR_UID || uid === EVENT_UID) && typeof data.timezone === 'string' && data.timezone !== '') {
+    if (!isTimeZoneName(data.timezone)) add('timezone', `"${data.timezone}" is not a known time zone name (for example "Europe/Berlin")`);
+  }
+  if (uid === CALENDAR_UID && data.components !== undefined) {
+    const value = data.components;
+    const valid =
+      Array.isArray(value) &&
+      value.length > 0 &&
+      value.every((item) => (calendarComponentTypes as readonly unknown[]).includes(item)) &&
+      new Set(value).size === value.length;
+    if (!valid) add('components', `must be a non-empty list of distinct values among ${calendarComponentTypes.join(', ')}`);
+  }
+  if ((uid === EVENT_UID || uid === CONTACT_UID) && typeof data.resourceName === 'string' && !isResourceName(data.resourceName)) {
+    add('resourceName', 'must be a single URL segment (no "/" or "\\", at most 255 characters)');
+  }
+  if (uid === EVENT_UID && typeof data.start === 'string' && typeof data.end === 'string') {
+    if (Date.parse(data.end) < Date.parse(data.start)) add('end', 'must not be before the start');
+  }
+  for (const [field, kind] of Object.entries(structuredFields[uid] ?? {})) {
+    const problem = checkStructuredValue(kind, data[field]);
+    if (problem) add(field, problem);
+  }
+  return problems;
+}
+
+/** Fills the identity of a new calendar object or vCard when the writer (an editor, an API call) gave none. */
+function withIdentity(uid: string, data: Data): Data {
+  if (uid !== EVENT_UID && uid !== CONTACT_UID) return data;
+  const objectUid = typeof data.uid === 'string' && data.uid.trim() !== '' ? data.uid : randomUUID();
+  const extension = uid === EVENT_UID ? '.ics' : '.vcf';
+  const resourceName =
+    typeof data.resourceName === 'string' && data.resourceName !== ''
+      ? data.resourceName
+      : `${objectUid.replace(/[^A-Za-z0-9._@-]/g, '_')}${extension}`;
+  return { ...data, uid: objectUid, resourceName };
+}
+
+const pluginUids = new Set([CALENDAR_UID, EVENT_UID, ADDRESS_BOOK_UID, CONTACT_UID]);
+
+/**
+ * A document-service middleware: every write to the plugin's content types, from the Content Manager, the REST or
+ * GraphQL APIs or the plugin itself, passes these rules, so no source can store what a DAV client could not read.
+ */
+export function registerDocumentRules(strapi: Core.Strapi): void {
+  strapi.documents.use(async (context, next) => {
+    if (!pluginUids.has(context.uid) || (context.action !== 'create' && context.action !== 'update')) return next();
+    const params = context.params as { data?: Data };
+    let data: Data = params.data ?? {};
+    if (context.action === 'create') data = withIdentity(context.uid, data);
+    const problems = collectProblems(context.uid, data);
+    if (problems.length > 0) {
+      const summary = problems.map((problem) => `${problem.path.join('.')}: ${problem.message}`).join('; ');
+      throw new errors.ValidationError(summary, { errors: problems });
+    }
+    params.data = data;
+    return next();
+  });
+}

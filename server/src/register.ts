@@ -1,0 +1,12 @@
+import type { Core } from '@strapi/strapi';
+
+import { createDavMiddleware } from './middlewares/dav';
+import { registerDocumentRules } from './middlewares/document-rules';
+
+export default function register({ strapi }: { strapi: Core.Strapi }): void {
+  // JSON lists edited with the plugin's own input in the Content Manager (emails, phones, addresses, categories...).
+  strapi.customFields.register({ name: 'structured', plugin: 'caldav', type: 'json' });
+
+  registerDocumentRules(strapi);
+  strapi.server.use(createDavMiddleware(strapi));
+}

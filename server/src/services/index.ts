@@ -1,0 +1,7 @@
+import type { Core } from '@strapi/strapi';
+
+import { createCollectionStore } from '../store/collections';
+
+export default {
+  collections: ({ strapi }: { strapi: Core.Strapi }) => createCollectionStore(strapi),
+};

@@ -1,0 +1,8 @@
+/** Content-type UIDs of the plugin, in one place. */
+export const CALENDAR_UID = 'plugin::caldav.calendar';
+export const EVENT_UID = 'plugin::caldav.event';
+export const ADDRESS_BOOK_UID = 'plugin::caldav.address-book';
+export const CONTACT_UID = 'plugin::caldav.contact';
+export const USER_UID = 'plugin::users-permissions.user';
+
+export const PLUGIN_ID = 'caldav';

@@ -1,0 +1,56 @@
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+
+import { createStrapi, type Core } from '@strapi/strapi';
+
+import type { CollectionStore } from '../../server/src/store/collections';
+import { createTestDatabase, type TestDatabase } from './database';
+
+export interface TestServer {
+  strapi: Core.Strapi;
+  /** Origin of the running site, e.g. http://127.0.0.1:41234 */
+  origin: string;
+  database: TestDatabase;
+  /** The plugin's own services, the way the demo and the tests create data. */
+  collections: CollectionStore;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** The plugin's `config` as a site owner would write it in config/plugins. */
+  pluginConfig?: Record<string, unknown>;
+}
+
+const appDir = path.join(__dirname, '..', 'app');
+
+/** Creates the Strapi instance on a fresh database; `load()` is left to the caller. */
+export async function createTestStrapi(options: StartOptions = {}): Promise<{ strapi: Core.Strapi; database: TestDatabase }> {
+  const database = await createTestDatabase();
+  Object.assign(process.env, database.env, { CALDAV_TEST_CONFIG: JSON.stringify(options.pluginConfig ?? {}) });
+  const strapi = createStrapi({ appDir, distDir: appDir });
+  return { strapi, database };
+}
+
+/** Boots a real Strapi with the plugin on a fresh database and a free port. Share one per test file. */
+export async function startTestServer(options: StartOptions = {}): Promise<TestServer> {
+  const { strapi, database } = await createTestStrapi(options);
+  try {
+    await strapi.load();
+    await strapi.listen();
+  } catch (error) {
+    await strapi.destroy().catch(() => undefined);
+    await database.drop();
+    throw error;
+  }
+  const { port } = strapi.server.httpServer.address() as AddressInfo;
+  return {
+    strapi,
+    origin: `http://127.0.0.1:${port}`,
+    database,
+    collections: strapi.plugin('caldav').service('collections') as CollectionStore,
+    async stop() {
+      await strapi.destroy();
+      await database.drop();
+    },
+  };
+}
