@@ -1,0 +1,42 @@
+import type { StrapiApp } from '@strapi/strapi/admin';
+
+import { PLUGIN_ID } from './pluginId';
+
+type TranslationModule = { default: Record<string, string> };
+
+const prefixed = (messages: Record<string, string>) =>
+  Object.fromEntries(Object.entries(messages).map(([key, message]) => [`${PLUGIN_ID}.${key}`, message]));
+
+export default {
+  register(app: StrapiApp) {
+    app.registerPlugin({ id: PLUGIN_ID, name: 'CalDAV & CardDAV' });
+
+    app.customFields.register({
+      name: 'structured',
+      pluginId: PLUGIN_ID,
+      type: 'json',
+      intlLabel: { id: `${PLUGIN_ID}.structured.label`, defaultMessage: 'Structured value' },
+      intlDescription: {
+        id: `${PLUGIN_ID}.structured.description`,
+        defaultMessage: 'Lists and parts of events and contacts',
+      },
+      components: {
+        Input: async () =>
+          import('./components/StructuredInput').then((module) => ({ default: module.StructuredInput })) as never,
+      },
+    });
+  },
+
+  async registerTrads({ locales }: { locales: string[] }) {
+    return Promise.all(
+      locales.map(async (locale) => {
+        try {
+          const messages = (await import(`./translations/${locale}.json`)) as TranslationModule;
+          return { data: prefixed(messages.default), locale };
+        } catch {
+          return { data: {}, locale };
+        }
+      }),
+    );
+  },
+};
