@@ -93,7 +93,7 @@ async function main() {
   DAV users        ${owner.username} / ${owner.password}   (calendars "Work" and "Events", address book "Contacts")
                    ${second.username} / ${second.password}
 
-  Data is kept in demo/database/. Stop with Ctrl-C.
+  Data is kept in ${path.relative(repoDir, app.config.get('database.connection.connection.filename'))}. Stop with Ctrl-C.
 `);
 
   let stopping = false;

@@ -64,7 +64,7 @@ export class PluginConfigError extends Error {
 /** Throws a PluginConfigError naming every invalid or unknown key. */
 export function validateConfig(config: unknown): asserts config is PluginConfig {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new PluginConfigError('caldav plugin config must be an object');
+    throw new PluginConfigError('the plugin config must be an object');
   }
   const problems: string[] = [];
   const record = config as Record<string, unknown>;
@@ -78,7 +78,7 @@ export function validateConfig(config: unknown): asserts config is PluginConfig 
     if (problem) problems.push(`"${key}" ${problem} (got ${JSON.stringify(record[key])})`);
   }
   if (problems.length > 0) {
-    throw new PluginConfigError(`Invalid caldav plugin config: ${problems.join('; ')}`);
+    throw new PluginConfigError(problems.join('; '));
   }
 }
 
