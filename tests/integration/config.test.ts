@@ -6,12 +6,12 @@ describe('plugin configuration in a site', () => {
     const server = await startTestServer({ pluginConfig: { basePath: '/caldav' } });
     try {
       expect((await http(server.origin, 'OPTIONS', '/caldav/')).status).toBe(200);
-      expect((await http(server.origin, 'PROPFIND', '/caldav/')).status).toBe(405);
+      expect((await http(server.origin, 'PROPFIND', '/caldav/')).status).toBe(401);
       const redirect = await http(server.origin, 'PROPFIND', '/.well-known/caldav');
       expect(redirect.headers.get('location')).toBe('/caldav/');
       // The default path is an ordinary Strapi path again: Strapi's router answers, not the plugin.
       expect((await http(server.origin, 'OPTIONS', '/dav/')).headers.get('allow') ?? '').not.toContain('OPTIONS');
-      expect((await http(server.origin, 'PROPFIND', '/dav/')).status).not.toBe(405);
+      expect((await http(server.origin, 'PROPFIND', '/dav/')).status).not.toBe(401);
     } finally {
       await server.stop();
     }

@@ -254,9 +254,11 @@ describe('the DAV entry point', () => {
 
   test('methods Strapi itself would refuse reach the plugin', async () => {
     const response = await http(server.origin, 'PROPFIND', '/dav/', { headers: { Depth: '0' } });
-    expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toContain('OPTIONS');
-    expect(response.text).toContain('PROPFIND is not supported here');
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/^Basic /);
+    const unknown = await http(server.origin, 'PATCH', '/dav/');
+    expect(unknown.status).toBe(405);
+    expect(unknown.headers.get('allow')).toContain('PROPFIND');
   });
 
   test('the well-known URIs redirect to the base path for any method', async () => {

@@ -4,7 +4,9 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
 import { checkStructuredValue, type StructuredKind } from '../content-types/structured-values';
+import { isDavWrite } from '../store/dav-writes';
 import { ADDRESS_BOOK_UID, CALENDAR_UID, CONTACT_UID, EVENT_UID } from '../uids';
+import { withCalendarText } from './event-text';
 
 type Data = Record<string, unknown>;
 
@@ -16,6 +18,12 @@ interface FieldProblem {
 
 export const calendarComponentTypes = ['VEVENT', 'VTODO', 'VJOURNAL'] as const;
 
+
+/** A resource name is the last segment of an object's URL: it must stay inside its collection. */
+export function isResourceName(value: string): boolean {
+  return value.length > 0 && value.length <= 255 && !/[/\\\u0000-\u001f]/.test(value) && value !== '.' && value !== '..';
+}
+
 /** True for names the runtime's time zone database knows (IANA, e.g. "Europe/Paris", "UTC"). */
 export function isTimeZoneName(value: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) return false;
@@ -25,11 +33,6 @@ export function isTimeZoneName(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** A resource name is the last segment of an object's URL: it must stay inside its collection. */
-export function isResourceName(value: string): boolean {
-  return value.length > 0 && value.length <= 255 && !/[/\\\u0000-\u001f]/.test(value) && value !== '.' && value !== '..';
 }
 
 const structuredFields: Record<string, Record<string, StructuredKind>> = {
@@ -80,6 +83,11 @@ function withIdentity(uid: string, data: Data): Data {
 
 const pluginUids = new Set([CALENDAR_UID, EVENT_UID, ADDRESS_BOOK_UID, CONTACT_UID]);
 
+function validationError(problems: FieldProblem[]) {
+  const summary = problems.map((problem) => `${problem.path.join('.')}: ${problem.message}`).join('; ');
+  return new errors.ValidationError(summary, { errors: problems });
+}
+
 /**
  * A document-service middleware: every write to the plugin's content types, from the Content Manager, the REST or
  * GraphQL APIs or the plugin itself, passes these rules, so no source can store what a DAV client could not read.
@@ -91,9 +99,12 @@ export function registerDocumentRules(strapi: Core.Strapi): void {
     let data: Data = params.data ?? {};
     if (context.action === 'create') data = withIdentity(context.uid, data);
     const problems = collectProblems(context.uid, data);
-    if (problems.length > 0) {
-      const summary = problems.map((problem) => `${problem.path.join('.')}: ${problem.message}`).join('; ');
-      throw new errors.ValidationError(summary, { errors: problems });
+    if (problems.length > 0) throw validationError(problems);
+    if (context.uid === EVENT_UID && !isDavWrite()) {
+      const documentId = (context.params as { documentId?: string }).documentId;
+      const result = await withCalendarText(strapi, data, context.action === 'update' ? documentId ?? null : null);
+      if ('problem' in result) throw validationError([{ path: [result.problem.field], message: result.problem.message, name: 'ValidationError' }]);
+      data = result.data;
     }
     params.data = data;
     return next();

@@ -1,0 +1,227 @@
+import { busyPeriods, freeBusyCalendar, matchesCalendarFilter, renderCalendarData } from '../../ical';
+import type { StoredCalendarObject } from '../backend';
+import { DavError } from '../errors';
+import { depthOf, xmlResponse } from '../http';
+import { NS, clark, type CalendarDataRequest, type CompFilter, type TimeRange, type XmlContent } from '../model';
+import { multistatus, type MultistatusResponse } from '../multistatus';
+import { hrefPath, locate } from '../paths';
+import { definitionsOf } from '../properties';
+import { responseFor, type ExtraProperties } from '../propfind-core';
+import { parseReport, type ExpandPropertyItem, type PropfindRequest, type ReportRequest } from '../requests';
+import { hrefOf, resolve, resolveObjectSlot, type DavContext, type Resource } from '../resources';
+import { serializeXml } from '../xml';
+import type { MethodHandler, MethodInput } from './types';
+
+const CALENDAR_DATA = clark({ ns: NS.CALDAV, name: 'calendar-data' });
+
+function unsupported(report: string): never {
+  throw new DavError(403, `The ${report} report is not supported on this resource.`, { ns: NS.DAV, name: 'supported-report' });
+}
+
+/**
+ * The time range that every matching object must overlap, read from the filter's component level, so that only
+ * candidates whose stored occurrence bounds overlap it are read and expanded. Null when the filter sets none.
+ */
+export function prefilterRange(filter: CompFilter): TimeRange | null {
+  if (filter.isNotDefined) return null;
+  for (const component of filter.compFilters) {
+    if (!component.isNotDefined && component.timeRange && ['VEVENT', 'VTODO', 'VJOURNAL'].includes(component.name.toUpperCase())) {
+      return component.timeRange;
+    }
+  }
+  return null;
+}
+
+function objectResponseExtras(object: StoredCalendarObject, propRequest: PropfindRequest, calendarData?: CalendarDataRequest): ExtraProperties {
+  const extra: ExtraProperties = new Map();
+  const wantsData = propRequest.kind === 'prop' && propRequest.props.some((prop) => clark(prop) === CALENDAR_DATA);
+  if (wantsData) extra.set(CALENDAR_DATA, renderCalendarData(object.data, calendarData ?? {}));
+  return extra;
+}
+
+async function calendarQuery(input: MethodInput, report: Extract<ReportRequest, { kind: 'calendar-query' }>) {
+  const { context, href } = input;
+  const target = await input.resource();
+  const responses: MultistatusResponse[] = [];
+  const answer = async (resource: Extract<Resource, { kind: 'calendar-object' }>, object: StoredCalendarObject, objectHref: string) => {
+    if (!matchesCalendarFilter(object.data, report.filter)) return;
+    responses.push(await responseFor(context, resource, objectHref, report.prop, objectResponseExtras(object, report.prop, report.calendarData)));
+  };
+
+  if (target.kind === 'calendar') {
+    const candidates = await context.backend.queryObjects(target.calendar, prefilterRange(report.filter));
+    for (const object of candidates) {
+      const resource = { kind: 'calendar-object' as const, owner: target.owner, calendar: target.calendar, name: object.name, object };
+      await answer(resource, object, context.hrefs.child(href, object.name, false));
+    }
+  } else if (target.kind === 'calendar-object' && input.location.kind === 'calendar-object') {
+    const slot = await resolveObjectSlot(context, input.location);
+    if (slot?.object) await answer(target, slot.object, href);
+  } else {
+    unsupported('calendar-query');
+  }
+  return xmlResponse(207, multistatus(responses));
+}
+
+async function calendarMultiget(input: MethodInput, report: Extract<ReportRequest, { kind: 'calendar-multiget' }>) {
+  const { context } = input;
+  const target = await input.resource();
+  if (target.kind !== 'calendar' && target.kind !== 'calendar-home') unsupported('calendar-multiget');
+  const responses: MultistatusResponse[] = [];
+  for (const requested of report.hrefs) {
+    let location;
+    try {
+      location = locate(hrefPath(requested), context.basePath);
+    } catch {
+      location = null;
+    }
+    const path = hrefPath(requested);
+    const inside = path === context.basePath || path.startsWith(`${context.basePath}/`);
+    const slot = inside && location?.kind === 'calendar-object' ? await resolveObjectSlot(context, location) : null;
+    if (!slot?.object) {
+      responses.push({ href: requested, status: 404 });
+      continue;
+    }
+    const resource = { kind: 'calendar-object' as const, ...slot, object: slot.object };
+    responses.push(await responseFor(context, resource, requested, report.prop, objectResponseExtras(slot.object, report.prop, report.calendarData)));
+  }
+  return xmlResponse(207, multistatus(responses));
+}
+
+async function freeBusyQuery(input: MethodInput, report: Extract<ReportRequest, { kind: 'free-busy-query' }>) {
+  const target = await input.resource();
+  if (target.kind !== 'calendar') unsupported('free-busy-query');
+  const candidates = await input.context.backend.queryObjects(target.calendar, report.timeRange);
+  const body = freeBusyCalendar(busyPeriods(candidates.map((object) => object.data), report.timeRange), report.timeRange);
+  return { status: 200, headers: { 'Content-Type': 'text/calendar; charset=utf-8' }, body };
+}
+
+/** Resolves an href of this server to a resource the user may see, or null. */
+async function resourceAt(context: DavContext, href: string): Promise<Resource | null> {
+  const path = hrefPath(href);
+  if (path !== context.basePath && !path.startsWith(`${context.basePath}/`)) return null;
+  try {
+    const location = locate(path, context.basePath);
+    return location ? await resolve(context, location) : null;
+  } catch {
+    return null;
+  }
+}
+
+const hrefsIn = (content: XmlContent): string[] => {
+  if (typeof content === 'string') return [];
+  if (Array.isArray(content)) return content.flatMap(hrefsIn);
+  if (content.ns === NS.DAV && content.name === 'href' && typeof content.children === 'string') return [content.children];
+  return content.children === undefined ? [] : hrefsIn(content.children);
+};
+
+/** RFC 3253 3.8: the requested properties, with href-valued ones replaced by the responses of what they point to. */
+async function expandedResponse(context: DavContext, resource: Resource, href: string, items: ExpandPropertyItem[], depth: number): Promise<XmlContent> {
+  const definitions = definitionsOf(context, resource);
+  const found: XmlContent[] = [];
+  const missing: XmlContent[] = [];
+  for (const item of items) {
+    const definition = definitions.get(clark(item.prop));
+    if (!definition) {
+      missing.push({ ns: item.prop.ns, name: item.prop.name });
+      continue;
+    }
+    const value = await definition.get();
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'raw' in value) continue;
+    if (item.children.length > 0 && depth < 3) {
+      const nested: XmlContent[] = [];
+      for (const target of hrefsIn(value)) {
+        const targetResource = await resourceAt(context, target);
+        if (targetResource) nested.push(await expandedResponse(context, targetResource, target, item.children, depth + 1));
+      }
+      found.push({ ns: item.prop.ns, name: item.prop.name, children: nested });
+    } else {
+      found.push({ ns: item.prop.ns, name: item.prop.name, children: value });
+    }
+  }
+  const propstat = (props: XmlContent[], status: string): XmlContent => ({
+    ns: NS.DAV,
+    name: 'propstat',
+    children: [{ ns: NS.DAV, name: 'prop', children: props }, { ns: NS.DAV, name: 'status', children: status }],
+  });
+  return {
+    ns: NS.DAV,
+    name: 'response',
+    children: [
+      { ns: NS.DAV, name: 'href', children: href },
+      ...(found.length > 0 ? [propstat(found, 'HTTP/1.1 200 OK')] : []),
+      ...(missing.length > 0 ? [propstat(missing, 'HTTP/1.1 404 Not Found')] : []),
+    ],
+  };
+}
+
+async function expandProperty(input: MethodInput, report: Extract<ReportRequest, { kind: 'expand-property' }>) {
+  const target = await input.resource();
+  const response = await expandedResponse(input.context, target, input.href, report.properties, 0);
+  return xmlResponse(207, serializeMultistatusOf([response]));
+}
+
+function serializeMultistatusOf(responses: XmlContent[]): string {
+  return serializeXml({ ns: NS.DAV, name: 'multistatus', children: responses });
+}
+
+const SEARCHABLE = [
+  { ns: NS.DAV, name: 'displayname' },
+  { ns: NS.CALDAV, name: 'calendar-user-address-set' },
+  { ns: NS.CALENDARSERVER, name: 'email-address-set' },
+];
+
+async function principalPropertySearch(input: MethodInput, report: Extract<ReportRequest, { kind: 'principal-property-search' }>) {
+  const { context } = input;
+  const terms = report.searches.map((search) => search.match.replace(/^mailto:/i, '').trim()).filter((term) => term !== '');
+  const principals = await context.directory.search(terms, report.test);
+  const propRequest: PropfindRequest = { kind: 'prop', props: report.prop };
+  const responses: MultistatusResponse[] = [];
+  for (const principal of principals) {
+    const resource: Resource = { kind: 'principal', principal };
+    responses.push(await responseFor(context, resource, hrefOf(context, resource), propRequest));
+  }
+  return xmlResponse(207, multistatus(responses));
+}
+
+function principalSearchPropertySet() {
+  return xmlResponse(
+    200,
+    serializeXml({
+      ns: NS.DAV,
+      name: 'principal-search-property-set',
+      children: SEARCHABLE.map((prop) => ({
+        ns: NS.DAV,
+        name: 'principal-search-property',
+        children: [
+          { ns: NS.DAV, name: 'prop', children: { ns: prop.ns, name: prop.name } },
+          { ns: NS.DAV, name: 'description', attributes: { 'xml:lang': 'en' }, children: prop.name },
+        ],
+      })),
+    }),
+  );
+}
+
+/** REPORT (RFC 3253 3.6) with the CalDAV reports and those Apple clients use on principals. */
+export const report: MethodHandler = async (input) => {
+  const root = input.xmlBody();
+  if (!root) throw new DavError(400, 'REPORT needs a body naming the report.');
+  const request = parseReport(root);
+  depthOf(input.request, '0');
+  switch (request.kind) {
+    case 'calendar-query':
+      return calendarQuery(input, request);
+    case 'calendar-multiget':
+      return calendarMultiget(input, request);
+    case 'free-busy-query':
+      return freeBusyQuery(input, request);
+    case 'expand-property':
+      return expandProperty(input, request);
+    case 'principal-property-search':
+      return principalPropertySearch(input, request);
+    case 'principal-search-property-set':
+      return principalSearchPropertySet();
+    default:
+      return unsupported(request.kind);
+  }
+};

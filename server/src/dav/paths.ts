@@ -1,0 +1,95 @@
+/**
+ * The URL layout of the DAV tree, below the base path:
+ *
+ *   /                                  root
+ *   /principals/                       the principal collection
+ *   /principals/<user>/                a principal (a users-permissions user)
+ *   /calendars/                        the calendar homes (lists the signed-in user's)
+ *   /calendars/<user>/                 the user's calendar home
+ *   /calendars/<user>/<slug>/          a calendar
+ *   /calendars/<user>/<slug>/<name>    a calendar object resource
+ *
+ * Segments are percent-encoded in hrefs and decoded here; a path that does not fit is not part of the tree.
+ */
+
+import { DavError } from './errors';
+
+export type Location =
+  | { kind: 'root' }
+  | { kind: 'principals' }
+  | { kind: 'calendar-homes' }
+  | { kind: 'principal'; username: string }
+  | { kind: 'calendar-home'; username: string }
+  | { kind: 'calendar'; username: string; slug: string }
+  | { kind: 'calendar-object'; username: string; slug: string; name: string };
+
+const MAX_SEGMENT = 255;
+
+function decodeSegment(segment: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {
+    throw new DavError(400, `The path segment "${segment}" is not valid percent-encoding.`);
+  }
+  if (decoded === '.' || decoded === '..' || /[/\\\u0000-\u001f]/.test(decoded) || decoded.length > MAX_SEGMENT) {
+    throw new DavError(400, `The path segment "${segment}" is not allowed.`);
+  }
+  return decoded.normalize('NFC');
+}
+
+/**
+ * Where a request path points. `path` is the raw (percent-encoded) request path, already known to be at or below
+ * `basePath`. Returns null for paths outside the layout (404).
+ */
+export function locate(path: string, basePath: string): Location | null {
+  const rest = path.slice(basePath.length);
+  const segments = rest.split('/').filter((segment) => segment !== '').map(decodeSegment);
+  const [area, username, slug, name, ...extra] = segments;
+  if (extra.length > 0) return null;
+  if (area === undefined) return { kind: 'root' };
+  if (area === 'principals') {
+    if (username === undefined) return { kind: 'principals' };
+    return slug === undefined ? { kind: 'principal', username } : null;
+  }
+  if (area === 'calendars') {
+    if (username === undefined) return { kind: 'calendar-homes' };
+    if (slug === undefined) return { kind: 'calendar-home', username };
+    if (name === undefined) return { kind: 'calendar', username, slug };
+    return { kind: 'calendar-object', username, slug, name };
+  }
+  return null;
+}
+
+const encode = (segment: string) => encodeURIComponent(segment).replace(/%40/g, '@');
+
+/** Builds the hrefs of the tree (percent-encoded, collections with a trailing slash). */
+export function createHrefs(basePath: string) {
+  return {
+    root: () => `${basePath}/`,
+    principals: () => `${basePath}/principals/`,
+    principal: (username: string) => `${basePath}/principals/${encode(username)}/`,
+    calendarHome: (username: string) => `${basePath}/calendars/${encode(username)}/`,
+    calendar: (username: string, slug: string) => `${basePath}/calendars/${encode(username)}/${encode(slug)}/`,
+    calendarObject: (username: string, slug: string, name: string) =>
+      `${basePath}/calendars/${encode(username)}/${encode(slug)}/${encode(name)}`,
+    /** A child's href under a collection href as the client spelled it. */
+    child: (collectionHref: string, segment: string, isCollection: boolean) =>
+      `${collectionHref.endsWith('/') ? collectionHref : `${collectionHref}/`}${encode(segment)}${isCollection ? '/' : ''}`,
+  };
+}
+
+export type Hrefs = ReturnType<typeof createHrefs>;
+
+/** The path part of an href that may be absolute (`http://host/dav/...`) or relative to the host. */
+export function hrefPath(href: string): string {
+  const trimmed = href.trim();
+  if (/^https?:\/\//i.test(trimmed)) {
+    try {
+      return new URL(trimmed).pathname;
+    } catch {
+      return trimmed;
+    }
+  }
+  return trimmed.split('?')[0];
+}

@@ -1,0 +1,178 @@
+/**
+ * Live properties of each kind of resource, and the dead properties clients stored on calendars.
+ */
+
+import { vtimezoneFor } from '../ical';
+import { NS, clark, type QName, type XmlContent, type XmlNode } from './model';
+import type { DavContext, Resource } from './resources';
+
+export const el = (ns: string, name: string, children?: XmlContent, attributes?: Record<string, string>): XmlNode => ({
+  ns,
+  name,
+  children,
+  attributes,
+});
+const d = (name: string, children?: XmlContent) => el(NS.DAV, name, children);
+const cal = (name: string, children?: XmlContent, attributes?: Record<string, string>) => el(NS.CALDAV, name, children, attributes);
+const href = (value: string) => d('href', value);
+
+/** The dead-property value marker: the serialized XML of the property element, written back as stored. */
+export interface RawXml {
+  raw: string;
+}
+
+export type PropertyValue = XmlContent | RawXml;
+type Getter = () => PropertyValue | Promise<PropertyValue>;
+
+interface PropertyDefinition {
+  qname: QName;
+  get: Getter;
+  /** Returned for allprop (RFC 4918 9.1: the live properties it defines, plus dead properties). */
+  inAllprop: boolean;
+}
+
+export const CALENDAR_REPORTS: QName[] = [
+  { ns: NS.CALDAV, name: 'calendar-query' },
+  { ns: NS.CALDAV, name: 'calendar-multiget' },
+  { ns: NS.CALDAV, name: 'free-busy-query' },
+];
+export const PRINCIPAL_REPORTS: QName[] = [
+  { ns: NS.DAV, name: 'expand-property' },
+  { ns: NS.DAV, name: 'principal-property-search' },
+  { ns: NS.DAV, name: 'principal-search-property-set' },
+];
+
+const reportSet = (reports: QName[]) =>
+  reports.map((report) => d('supported-report', d('report', el(report.ns, report.name))));
+
+const privilegeSet = (names: Array<[string, string]>) => names.map(([ns, name]) => d('privilege', el(ns, name)));
+const OWNER_PRIVILEGES: Array<[string, string]> = [
+  [NS.DAV, 'read'],
+  [NS.DAV, 'write'],
+  [NS.DAV, 'write-properties'],
+  [NS.DAV, 'write-content'],
+  [NS.DAV, 'bind'],
+  [NS.DAV, 'unbind'],
+  [NS.DAV, 'read-current-user-privilege-set'],
+  [NS.CALDAV, 'read-free-busy'],
+];
+const READ_PRIVILEGES: Array<[string, string]> = [
+  [NS.DAV, 'read'],
+  [NS.DAV, 'read-current-user-privilege-set'],
+];
+
+const httpDate = (date: Date) => date.toUTCString();
+const quoted = (etag: string) => `"${etag}"`;
+
+/**
+ * Apple clients send and expect `#RRGGBBAA`; editors type `#RRGGBB`. Stored as the editor typed it, served with
+ * an alpha channel so that every client reads it.
+ */
+export const colorForClients = (color: string) => (color.length === 7 ? `${color}FF` : color);
+
+/** The property definitions of a resource, keyed by Clark name. */
+export function definitionsOf(context: DavContext, resource: Resource): Map<string, PropertyDefinition> {
+  const definitions = new Map<string, PropertyDefinition>();
+  const add = (ns: string, name: string, get: Getter, inAllprop = false) =>
+    definitions.set(clark({ ns, name }), { qname: { ns, name }, get, inAllprop });
+  const { hrefs, user } = context;
+  const selfPrincipal = hrefs.principal(user.username);
+
+  // On every resource: clients ask for these anywhere during discovery.
+  add(NS.DAV, 'current-user-principal', () => href(selfPrincipal));
+  add(NS.DAV, 'principal-URL', () =>
+    href(resource.kind === 'principal' ? hrefs.principal(resource.principal.username) : selfPrincipal),
+  );
+  add(NS.DAV, 'principal-collection-set', () => href(hrefs.principals()));
+
+  switch (resource.kind) {
+    case 'root':
+    case 'principals':
+    case 'calendar-homes':
+      add(NS.DAV, 'resourcetype', () => d('collection'), true);
+      add(NS.DAV, 'displayname', () => ({ root: 'DAV', principals: 'Principals', 'calendar-homes': 'Calendars' })[resource.kind], true);
+      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(READ_PRIVILEGES));
+      add(NS.DAV, 'supported-report-set', () => reportSet(resource.kind === 'principals' ? PRINCIPAL_REPORTS : []));
+      break;
+
+    case 'principal': {
+      const { principal } = resource;
+      const addresses = [
+        ...(principal.email ? [`mailto:${principal.email}`] : []),
+        hrefs.principal(principal.username),
+      ];
+      add(NS.DAV, 'resourcetype', () => d('principal'), true);
+      add(NS.DAV, 'displayname', () => principal.displayName, true);
+      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(READ_PRIVILEGES));
+      add(NS.DAV, 'supported-report-set', () => reportSet(PRINCIPAL_REPORTS));
+      add(NS.DAV, 'alternate-URI-set', () => (principal.email ? href(`mailto:${principal.email}`) : []));
+      add(NS.DAV, 'group-membership', () => []);
+      add(NS.DAV, 'group-member-set', () => []);
+      add(NS.CALDAV, 'calendar-home-set', () => href(hrefs.calendarHome(principal.username)));
+      add(NS.CALDAV, 'calendar-user-address-set', () => addresses.map(href));
+      add(NS.CALDAV, 'calendar-user-type', () => 'INDIVIDUAL');
+      add(NS.CALENDARSERVER, 'email-address-set', () =>
+        principal.email ? el(NS.CALENDARSERVER, 'email-address', principal.email) : [],
+      );
+      break;
+    }
+
+    case 'calendar-home':
+      add(NS.DAV, 'resourcetype', () => d('collection'), true);
+      add(NS.DAV, 'displayname', () => resource.owner.displayName, true);
+      add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
+      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(OWNER_PRIVILEGES));
+      add(NS.DAV, 'supported-report-set', () => reportSet([]));
+      add(NS.CALDAV, 'calendar-home-set', () => href(hrefs.calendarHome(resource.owner.username)));
+      break;
+
+    case 'calendar': {
+      const { calendar } = resource;
+      add(NS.DAV, 'resourcetype', () => [d('collection'), cal('calendar')], true);
+      add(NS.DAV, 'displayname', () => calendar.displayName, true);
+      add(NS.DAV, 'getetag', () => quoted(calendar.ctag), true);
+      add(NS.DAV, 'getlastmodified', () => httpDate(calendar.lastModified), true);
+      add(NS.DAV, 'getcontenttype', () => 'text/calendar; charset=utf-8', true);
+      add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
+      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(OWNER_PRIVILEGES));
+      add(NS.DAV, 'supported-report-set', () => reportSet(CALENDAR_REPORTS));
+      add(NS.CALDAV, 'calendar-description', () => calendar.description ?? '');
+      add(NS.CALDAV, 'calendar-timezone', () => (calendar.timezone ? vcalendarWithTimezone(calendar.timezone) ?? '' : ''));
+      add(NS.CALDAV, 'supported-calendar-component-set', () => calendar.components.map((name) => cal('comp', undefined, { name })));
+      add(NS.CALDAV, 'supported-calendar-data', () => cal('calendar-data', undefined, { 'content-type': 'text/calendar', version: '2.0' }));
+      add(NS.CALDAV, 'max-resource-size', () => String(context.maxResourceSize));
+      add(NS.CALENDARSERVER, 'getctag', () => calendar.ctag);
+      add(NS.APPLE_ICAL, 'calendar-order', () => String(calendar.order));
+      if (calendar.color) add(NS.APPLE_ICAL, 'calendar-color', () => colorForClients(calendar.color ?? ''));
+      for (const [key, raw] of Object.entries(calendar.deadProperties)) {
+        const match = /^\{([^}]*)\}(.+)$/.exec(key);
+        if (match && !definitions.has(key)) {
+          definitions.set(key, { qname: { ns: match[1], name: match[2] }, get: () => ({ raw }), inAllprop: true });
+        }
+      }
+      break;
+    }
+
+    case 'calendar-object': {
+      const { object } = resource;
+      add(NS.DAV, 'resourcetype', () => [], true);
+      add(NS.DAV, 'getetag', () => quoted(object.etag), true);
+      add(NS.DAV, 'getcontenttype', () => 'text/calendar; charset=utf-8', true);
+      add(NS.DAV, 'getcontentlength', () => String(object.size), true);
+      add(NS.DAV, 'getlastmodified', () => httpDate(object.lastModified), true);
+      add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
+      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(OWNER_PRIVILEGES));
+      break;
+    }
+  }
+  // Resources that have no display name otherwise still answer it as an empty value, not a 404: Apple asks everywhere.
+  if (!definitions.has(clark({ ns: NS.DAV, name: 'displayname' }))) add(NS.DAV, 'displayname', () => '');
+  return definitions;
+}
+
+/** A VCALENDAR holding the VTIMEZONE of a zone, as CALDAV:calendar-timezone carries it. */
+export function vcalendarWithTimezone(timezone: string): string | null {
+  const vtimezone = vtimezoneFor(timezone);
+  if (!vtimezone) return null;
+  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Strapi CalDAV//EN', vtimezone.replace(/\r?\n$/, ''), 'END:VCALENDAR', ''].join('\r\n');
+}

@@ -1,0 +1,61 @@
+/**
+ * Answers which properties a resource has, for PROPFIND and for the `prop` part of REPORTs.
+ */
+
+import type { MultistatusResponse, PropertyResult } from './multistatus';
+import { clark, type QName } from './model';
+import { definitionsOf, type PropertyValue } from './properties';
+import type { PropfindRequest } from './requests';
+import type { DavContext, Resource } from './resources';
+
+/** Extra properties a caller computes itself (e.g. calendar-data in a REPORT). */
+export type ExtraProperties = Map<string, PropertyValue>;
+
+export async function propertyResults(
+  context: DavContext,
+  resource: Resource,
+  request: PropfindRequest,
+  extra: ExtraProperties = new Map(),
+): Promise<PropertyResult[]> {
+  const definitions = definitionsOf(context, resource);
+  if (request.kind === 'propname') {
+    return [...definitions.values()].map((definition) => ({ prop: definition.qname, status: 200 }));
+  }
+  const wanted: QName[] =
+    request.kind === 'prop'
+      ? request.props
+      : [...[...definitions.values()].filter((definition) => definition.inAllprop).map((definition) => definition.qname), ...request.include];
+
+  const results: PropertyResult[] = [];
+  const seen = new Set<string>();
+  for (const prop of wanted) {
+    const key = clark(prop);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const computed = extra.get(key);
+    if (computed !== undefined) {
+      results.push(toResult(prop, computed));
+      continue;
+    }
+    const definition = definitions.get(key);
+    results.push(definition ? toResult(prop, await definition.get()) : { prop, status: 404 });
+  }
+  return results;
+}
+
+function toResult(prop: QName, value: PropertyValue): PropertyResult {
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'raw' in value) {
+    return { prop, status: 200, raw: value.raw };
+  }
+  return { prop, status: 200, value };
+}
+
+export async function responseFor(
+  context: DavContext,
+  resource: Resource,
+  href: string,
+  request: PropfindRequest,
+  extra?: ExtraProperties,
+): Promise<MultistatusResponse> {
+  return { href, properties: await propertyResults(context, resource, request, extra) };
+}

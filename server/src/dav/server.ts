@@ -1,0 +1,143 @@
+/**
+ * The DAV server: authenticates, locates the resource, dispatches to the method and turns errors into answers.
+ * Knows nothing of Strapi: storage, principals and authentication come in as interfaces.
+ */
+
+import type { CalendarBackend, Principal, PrincipalDirectory } from './backend';
+import { DavError, errorBody } from './errors';
+import { XML_CONTENT_TYPE } from './http';
+import { get, head } from './methods/get';
+import { mkcalendar, mkcol } from './methods/mkcalendar';
+import { move } from './methods/move';
+import { propfind } from './methods/propfind';
+import { proppatch } from './methods/proppatch';
+import { put } from './methods/put';
+import { remove } from './methods/delete';
+import { report } from './methods/report';
+import type { MethodHandler, MethodInput } from './methods/types';
+import type { XmlElement } from './model';
+import { createHrefs, locate } from './paths';
+import { resolve, type DavContext } from './resources';
+import { isUnderBasePath } from './router';
+import type { DavRequest, DavResponse } from './types';
+import { parseXml } from './xml';
+
+export const DAV_COMPLIANCE = '1, 3, access-control, calendar-access, extended-mkcol';
+
+const methods: Record<string, MethodHandler> = {
+  PROPFIND: propfind,
+  PROPPATCH: proppatch,
+  MKCALENDAR: mkcalendar,
+  MKCOL: mkcol,
+  GET: get,
+  HEAD: head,
+  PUT: put,
+  DELETE: remove,
+  REPORT: report,
+  MOVE: move,
+};
+export const ALLOWED_METHODS = ['OPTIONS', ...Object.keys(methods)].sort().join(', ');
+
+/** Largest XML request body read, in bytes (PUT bodies are bounded by max-resource-size instead). */
+export const MAX_XML_BODY = 1024 * 1024;
+
+export interface DavServerOptions {
+  basePath: string;
+  realm: string;
+  maxResourceSize: number;
+  backend: CalendarBackend;
+  directory: PrincipalDirectory;
+  authenticate(authorization: string | undefined): Promise<Principal | null>;
+  /** Reads the request body, refusing (DavError 413) past `limit` bytes. */
+  onError?(error: unknown, request: DavRequest): void;
+}
+
+const baseHeaders = { DAV: DAV_COMPLIANCE, 'MS-Author-Via': 'DAV' };
+
+function withBaseHeaders(response: DavResponse): DavResponse {
+  return { ...response, headers: { ...baseHeaders, ...response.headers } };
+}
+
+export function errorResponse(error: DavError): DavResponse {
+  if (error.precondition) return { status: error.status, headers: { 'Content-Type': XML_CONTENT_TYPE }, body: errorBody(error) };
+  return { status: error.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: `${error.message}\n` };
+}
+
+export function createDavServer(options: DavServerOptions) {
+  const basePath = options.basePath.replace(/\/+$/, '');
+  const hrefs = createHrefs(basePath);
+
+  /** Answers a request under the base path. `readBody` is called at most once, with the byte limit for the method. */
+  return async function handle(incoming: DavRequest, readBody: (limit: number) => Promise<string>): Promise<DavResponse> {
+    let request = incoming;
+    const method = request.method.toUpperCase();
+    try {
+      // Clients given only the site's address ask its root for current-user-principal: answered as the DAV root.
+      const isSiteRoot = request.path === '/' && method === 'PROPFIND';
+      if (!isUnderBasePath(request.path, basePath) && !isSiteRoot) throw new DavError(404, 'Not found.');
+      if (isSiteRoot) request = { ...request, headers: { ...request.headers, depth: '0' } };
+      if (method === 'OPTIONS') {
+        return withBaseHeaders({ status: 200, headers: { Allow: ALLOWED_METHODS, 'Content-Length': '0' } });
+      }
+      const handler = methods[method];
+      if (!handler) {
+        return withBaseHeaders({
+          status: 405,
+          headers: { Allow: ALLOWED_METHODS, 'Content-Type': 'text/plain; charset=utf-8' },
+          body: `${request.method} is not supported here. Allowed methods: ${ALLOWED_METHODS}.\n`,
+        });
+      }
+
+      const authorization = request.headers.authorization;
+      const user = await options.authenticate(Array.isArray(authorization) ? authorization[0] : authorization);
+      if (!user) {
+        return withBaseHeaders({
+          status: 401,
+          headers: { 'WWW-Authenticate': `Basic realm="${options.realm}", charset="UTF-8"`, 'Content-Type': 'text/plain; charset=utf-8' },
+          body: 'Sign in with your username (or email) and password.\n',
+        });
+      }
+
+      const location = isSiteRoot ? ({ kind: 'root' } as const) : locate(request.path, basePath);
+      const context: DavContext = {
+        user,
+        backend: options.backend,
+        directory: options.directory,
+        hrefs,
+        basePath,
+        maxResourceSize: options.maxResourceSize,
+      };
+      const body = await readBody(method === 'PUT' ? options.maxResourceSize : MAX_XML_BODY);
+      let parsed: XmlElement | null | undefined;
+      const input: MethodInput = {
+        request,
+        context,
+        location: location ?? { kind: 'root' },
+        href: request.path,
+        body,
+        xmlBody: () => {
+          if (parsed === undefined) parsed = body.trim() === '' ? null : parseXml(body);
+          return parsed;
+        },
+        resource: async () => {
+          const found = location ? await resolve(context, location) : null;
+          if (!found) throw new DavError(404, 'Nothing exists at this URL.');
+          return found;
+        },
+      };
+      if (!location && method !== 'PUT' && method !== 'MKCALENDAR' && method !== 'MKCOL') throw new DavError(404, 'Nothing exists at this URL.');
+      if (!location) throw new DavError(409, 'This URL is outside the calendar tree.');
+      return withBaseHeaders(await handler(input));
+    } catch (error) {
+      if (error instanceof DavError) return withBaseHeaders(errorResponse(error));
+      options.onError?.(error, request);
+      return withBaseHeaders({
+        status: 500,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+        body: 'The server could not complete this request. Nothing was changed.\n',
+      });
+    }
+  };
+}
+
+export type DavServer = ReturnType<typeof createDavServer>;

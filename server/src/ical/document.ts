@@ -1,0 +1,101 @@
+/**
+ * Reading iCalendar text into an ical.js component tree whose TZIDs all resolve inside the tree.
+ */
+import ICAL from 'ical.js';
+
+import { vtimezoneComponent } from './timezones';
+import { CalendarObjectError } from './types';
+
+export interface ParsedCalendar {
+  root: ICAL.Component;
+  /** VTIMEZONEs added from the IANA database for TZIDs the text uses without defining them (not part of the text). */
+  addedTimezones: ICAL.Component[];
+  /** TZIDs used without a VTIMEZONE that are not IANA names either: their times read as floating. */
+  unknownTzids: string[];
+}
+
+const BYTE_ORDER_MARK = '\uFEFF';
+
+/**
+ * Parses one iCalendar object. Throws CalendarObjectError (valid-calendar-data) for text that is not iCalendar or
+ * whose root is not a single VCALENDAR.
+ */
+export function parseCalendarText(text: string): ParsedCalendar {
+  const source = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
+  let parsed: unknown;
+  try {
+    parsed = ICAL.parse(source);
+  } catch (error) {
+    throw new CalendarObjectError('valid-calendar-data', `The data is not valid iCalendar: ${errorMessage(error)}`);
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) {
+    throw new CalendarObjectError('valid-calendar-data', 'The data is empty: expected a VCALENDAR object');
+  }
+  // ical.js answers a single component as ['name', props, comps] and several as a list of those.
+  if (Array.isArray(parsed[0])) {
+    throw new CalendarObjectError(
+      'valid-calendar-object-resource',
+      `The data holds ${parsed.length} iCalendar objects; a calendar object resource holds exactly one VCALENDAR`,
+    );
+  }
+  const root = new ICAL.Component(parsed);
+  if (root.name !== 'vcalendar') {
+    throw new CalendarObjectError('valid-calendar-data', `The data is a ${root.name.toUpperCase()}, not a VCALENDAR`);
+  }
+  for (const zone of root.getAllSubcomponents('vtimezone')) {
+    if (typeof zone.getFirstPropertyValue('tzid') !== 'string') {
+      throw new CalendarObjectError('valid-calendar-data', 'A VTIMEZONE has no TZID');
+    }
+  }
+  return { root, ...resolveTimezones(root) };
+}
+
+/** Every TZID parameter used in the tree outside VTIMEZONEs. */
+export function usedTzids(root: ICAL.Component): Set<string> {
+  const tzids = new Set<string>();
+  const visit = (component: ICAL.Component): void => {
+    if (component.name === 'vtimezone') return;
+    for (const property of component.getAllProperties()) {
+      const tzid = property.getFirstParameter('tzid');
+      if (typeof tzid === 'string' && tzid !== '') tzids.add(tzid);
+    }
+    component.getAllSubcomponents().forEach(visit);
+  };
+  visit(root);
+  return tzids;
+}
+
+export function definedTzids(root: ICAL.Component): Set<string> {
+  const tzids = new Set<string>();
+  for (const zone of root.getAllSubcomponents('vtimezone')) {
+    const tzid = zone.getFirstPropertyValue('tzid');
+    if (typeof tzid === 'string') tzids.add(tzid);
+  }
+  return tzids;
+}
+
+/**
+ * Adds a VTIMEZONE from the IANA database for every TZID used without a definition, so that ical.js resolves it in
+ * this tree (ical.js otherwise falls back to its process-wide TimezoneService). Must run before any date value of
+ * the tree is read: ical.js resolves a TZID the first time it decodes the value and caches the result.
+ */
+function resolveTimezones(root: ICAL.Component): Omit<ParsedCalendar, 'root'> {
+  const defined = definedTzids(root);
+  const addedTimezones: ICAL.Component[] = [];
+  const unknownTzids: string[] = [];
+  for (const tzid of usedTzids(root)) {
+    if (defined.has(tzid)) continue;
+    const zone = vtimezoneComponent(tzid);
+    if (zone) {
+      root.addSubcomponent(zone);
+      addedTimezones.push(zone);
+    } else {
+      unknownTzids.push(tzid);
+    }
+  }
+  return { addedTimezones, unknownTzids };
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

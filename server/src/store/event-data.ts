@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+
+import type { CalendarObject, EventFields } from '../ical';
+
+/** A strong entity tag for stored bytes. */
+export function etagOf(data: string): string {
+  return createHash('sha256').update(data).digest('base64url').slice(0, 27);
+}
+
+// The field copies are for editors and queries; the raw text keeps everything, so long values are shortened here
+// rather than refused (the schema's limits).
+const limits = { summary: 1000, location: 1000, url: 2000, rrule: 1000, timezone: 64 } as const;
+const clip = (value: string | null, limit: number) => (value !== null && value.length > limit ? value.slice(0, limit) : value);
+
+/** The event's fields as stored in the CMS, derived from a parsed calendar object and its text. */
+export function eventDataFromObject(parsed: CalendarObject, data: string) {
+  const fields: EventFields = parsed.fields;
+  return {
+    uid: parsed.uid,
+    componentType: parsed.componentType,
+    summary: clip(fields.summary, limits.summary),
+    description: fields.description,
+    location: clip(fields.location, limits.location),
+    url: clip(fields.url, limits.url),
+    start: fields.start,
+    end: fields.end,
+    allDay: fields.allDay,
+    timezone: clip(fields.timezone, limits.timezone),
+    rrule: clip(fields.rrule, limits.rrule),
+    exdates: fields.exdates && fields.exdates.length > 0 ? fields.exdates : null,
+    eventStatus: fields.eventStatus,
+    categories: fields.categories && fields.categories.length > 0 ? fields.categories.filter((category) => category.trim() !== '').slice(0, 200) : null,
+    firstOccurrence: parsed.firstOccurrence?.toISOString() ?? null,
+    lastOccurrence: parsed.lastOccurrence?.toISOString() ?? null,
+    icalendar: data,
+    etag: etagOf(data),
+    size: Buffer.byteLength(data),
+  };
+}
+
+export type EventData = ReturnType<typeof eventDataFromObject>;

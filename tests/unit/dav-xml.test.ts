@@ -1,0 +1,272 @@
+import { DavError, errorBody, preconditionFailed } from '../../server/src/dav/errors';
+import { NS, type XmlElement } from '../../server/src/dav/model';
+import { SABRE_NS, elementToContent, parseXml, parseXmlBody, serializeXml } from '../../server/src/dav/xml';
+
+/** The DavError that `run` throws (fails the test when it throws nothing or something else). */
+function davErrorOf(run: () => unknown): DavError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DavError) return error;
+    throw error;
+  }
+  throw new Error('expected a DavError');
+}
+
+const names = (element: XmlElement): string[] => element.children.map((child) => `{${child.ns}}${child.name}`);
+
+describe('parseXml', () => {
+  test('resolves names by namespace, whatever the prefixes (Apple A:/B: declared inline, DAVx5 default namespace)', () => {
+    const apple = parseXml(`<?xml version="1.0" encoding="UTF-8"?>
+<A:propfind xmlns:A="DAV:">
+  <A:prop>
+    <B:calendar-home-set xmlns:B="urn:ietf:params:xml:ns:caldav"/>
+    <C:getctag xmlns:C="http://calendarserver.org/ns/"/>
+  </A:prop>
+</A:propfind>`);
+    expect(apple).toMatchObject({ ns: NS.DAV, name: 'propfind', attributes: {} });
+    expect(names(apple.children[0])).toEqual([`{${NS.CALDAV}}calendar-home-set`, `{${NS.CALENDARSERVER}}getctag`]);
+
+    const davx5 = parseXml(
+      `<?xml version='1.0' encoding='UTF-8' ?><propfind xmlns="DAV:" xmlns:CAL="urn:ietf:params:xml:ns:caldav"><prop><resourcetype /><CAL:calendar-description /><n0:calendar-color xmlns:n0="http://apple.com/ns/ical/" /></prop></propfind>`,
+    );
+    expect(davx5.ns).toBe(NS.DAV);
+    expect(names(davx5.children[0])).toEqual([`{DAV:}resourcetype`, `{${NS.CALDAV}}calendar-description`, `{${NS.APPLE_ICAL}}calendar-color`]);
+  });
+
+  test('keeps elements without a namespace as such, and xmlns="" undeclares the default', () => {
+    const root = parseXml('<D:prop xmlns:D="DAV:"><plain/><x xmlns=""/><y xmlns="urn:other"><z/></y></D:prop>');
+    expect(names(root)).toEqual(['{}plain', '{}x', '{urn:other}y']);
+    expect(root.children[2].children[0]).toMatchObject({ ns: 'urn:other', name: 'z' });
+  });
+
+  test('a prefixed attribute whose namespace is also the default one', () => {
+    expect(parseXml('<a xmlns="urn:x" xmlns:x="urn:x" x:b="1"/>').attributes).toEqual({ b: '1' });
+  });
+
+  test('attributes by local name, without the namespace declarations', () => {
+    const root = parseXml(
+      '<A:calendar-color xmlns:A="http://apple.com/ns/ical/" symbolic-color="red">#FF0000FF</A:calendar-color>',
+    );
+    expect(root).toEqual({ ns: NS.APPLE_ICAL, name: 'calendar-color', attributes: { 'symbolic-color': 'red' }, children: [], text: '#FF0000FF' });
+  });
+
+  test('text is the untrimmed concatenation of direct text and CDATA; comments and PIs are skipped', () => {
+    const root = parseXml('<a> one <!-- note --><b>inner</b><![CDATA[<two> & ]]><?pi data?>three </a>');
+    expect(root.text).toBe(' one <two> & three ');
+    expect(root.children[0].text).toBe('inner');
+    expect(parseXml('<a>   </a>').text).toBe('   ');
+  });
+
+  test('references are decoded once; literal line ends become LF, &#13; stays CR', () => {
+    expect(parseXml('<a>&lt;&gt;&amp;&quot;&apos;&#65;&#x42;&#x1F600;</a>').text).toBe('<>&"\'AB\u{1F600}');
+    expect(parseXml('<a>&amp;#60; &amp;lt;</a>').text).toBe('&#60; &lt;');
+    expect(parseXml('<a>BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n</a>').text).toBe('BEGIN:VCALENDAR\nEND:VCALENDAR\n');
+    expect(parseXml('<a>BEGIN:VCALENDAR&#13;\nEND:VCALENDAR&#13;\n</a>').text).toBe('BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n');
+    expect(parseXml('<a v="x&#10;y\tz &amp;"/>').attributes.v).toBe('x\ny z &');
+  });
+
+  test('tolerates a byte order mark, leading whitespace and trailing whitespace or comments', () => {
+    expect(parseXml('\uFEFF<?xml version="1.0"?><D:a xmlns:D="DAV:"/>').name).toBe('a');
+    expect(parseXml('\n\n  <D:a xmlns:D="DAV:"/>\n').name).toBe('a');
+    expect(parseXml('<a/>\n<!-- end -->\n').name).toBe('a');
+  });
+
+  test('accepts exactly the limits: 64 levels, 10,000 elements', () => {
+    expect(parseXml(`${'<a>'.repeat(64)}${'</a>'.repeat(64)}`).name).toBe('a');
+    expect(parseXml(`<r>${'<a/>'.repeat(9_999)}</r>`).children).toHaveLength(9_999);
+  });
+
+  test('parseXmlBody reads an empty or blank body as no body', () => {
+    expect(parseXmlBody('')).toBeNull();
+    expect(parseXmlBody(' \r\n')).toBeNull();
+    expect(parseXmlBody(undefined)).toBeNull();
+    expect(parseXmlBody('\uFEFF')).toBeNull();
+    expect(parseXmlBody('<a/>')?.name).toBe('a');
+  });
+});
+
+describe('parseXml refuses', () => {
+  test.each([
+    ['XXE through an external entity', '<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><D:propfind xmlns:D="DAV:"><D:prop>&xxe;</D:prop></D:propfind>'],
+    ['a DOCTYPE without a subset', '<!DOCTYPE propfind SYSTEM "http://evil.example/dav.dtd"><propfind xmlns="DAV:"/>'],
+    ['a lower-case doctype', '<!doctype a><a/>'],
+  ])('%s', (_, body) => {
+    const error = davErrorOf(() => parseXml(body));
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/DOCTYPE/);
+  });
+
+  test('billion laughs, before expanding anything', () => {
+    const entities = Array.from({ length: 10 }, (_, level) =>
+      level === 0 ? '<!ENTITY lol0 "lol">' : `<!ENTITY lol${level} "${`&lol${level - 1};`.repeat(10)}">`,
+    ).join('\n');
+    const body = `<?xml version="1.0"?>\n<!DOCTYPE lolz [\n${entities}\n]>\n<lolz>&lol9;</lolz>`;
+    const started = Date.now();
+    expect(davErrorOf(() => parseXml(body)).status).toBe(400);
+    expect(Date.now() - started).toBeLessThan(100);
+  });
+
+  test('nesting deeper than 64 levels, quickly even for a megabyte of open tags', () => {
+    expect(davErrorOf(() => parseXml(`${'<a>'.repeat(65)}${'</a>'.repeat(65)}`)).message).toMatch(/deeper than 64/);
+    const started = Date.now();
+    expect(davErrorOf(() => parseXml('<a>'.repeat(300_000))).message).toMatch(/deeper than 64/);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  test('more than 10,000 elements', () => {
+    expect(davErrorOf(() => parseXml(`<r>${'<a/>'.repeat(10_000)}</r>`)).message).toMatch(/more than 10000 elements/);
+  });
+
+  test('more than 1,000 attributes, namespace declarations included', () => {
+    const attributes = (count: number) => Array.from({ length: count }, (_, index) => `a${index}="x"`).join(' ');
+    expect(parseXml(`<r xmlns="DAV:" ${attributes(999)}/>`).name).toBe('r');
+    expect(davErrorOf(() => parseXml(`<r xmlns="DAV:" ${attributes(1000)}/>`)).message).toMatch(/more than 1000 attributes/);
+  });
+
+  test('bodies over the size limit, with 413 (default 1 MiB, or as configured)', () => {
+    const big = `<a>${'x'.repeat(1024 * 1024)}</a>`;
+    expect(davErrorOf(() => parseXml(big)).status).toBe(413);
+    expect(davErrorOf(() => parseXml('<a>ééé</a>', { maxBytes: 12 })).status).toBe(413);
+    expect(parseXml('<a>ééé</a>', { maxBytes: 13 }).text).toBe('ééé');
+  });
+
+  test.each([
+    ['an empty body', ''],
+    ['plain text', 'hello'],
+    ['JSON, which xmlbuilder2 would otherwise read', '{"propfind": {}}'],
+    ['YAML, which xmlbuilder2 would otherwise read', '---\npropfind: {}'],
+    ['a truncated body', '<D:propfind xmlns:D="DAV:"><D:prop><D:getetag/>'],
+    ['an unclosed document element', '<D:propfind xmlns:D="DAV:">'],
+    ['an unclosed element with text', '<a><b>text</a>'],
+    ['an undeclared element prefix', '<D:propfind><D:prop/></D:propfind>'],
+    ['an undeclared attribute prefix', '<a x:y="1"/>'],
+    ['an undefined entity', '<a>&nbsp;</a>'],
+    ['a bare ampersand', '<a>AT&T</a>'],
+    ['a character reference to NUL', '<a>&#0;</a>'],
+    ['a raw control character', '<a>\u0001</a>'],
+    ['a duplicated attribute', '<a b="1" b="2"/>'],
+    ['a second document element', '<a/><b/>'],
+    ['a "<" in text', '<a>1 < 2</a>'],
+    ['an unquoted attribute', '<a b=c/>'],
+    ['an invalid element name', '<1a/>'],
+    ['an element name that xmlbuilder2 would read as JSON', '<a><{"b":1}/></a>'],
+    ['a namespace name that xmlbuilder2 would read as XML', '<a xmlns:x="&lt;b/>"><x:c/></a>'],
+    ['XML 1.1', '<?xml version="1.1"?><a/>'],
+    ['an unterminated comment', '<a><!-- </a>'],
+    ['a declaration and a comment but no element', '<?xml version="1.0"?>\n<!-- nothing here -->'],
+  ])('%s', (_, body) => {
+    const error = davErrorOf(() => parseXml(body));
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/^Malformed XML: \S/);
+    expect(error.message.length).toBeLessThan(300);
+  });
+
+  test('says where the reader stopped', () => {
+    expect(davErrorOf(() => parseXml('<a>\n  <b c=d/>\n</a>')).message).toMatch(/line 2, column \d+/);
+  });
+});
+
+describe('serializeXml', () => {
+  test('declares every namespace on the root, with the conventional prefixes, and others as x1, x2', () => {
+    const xml = serializeXml({
+      ns: NS.DAV,
+      name: 'multistatus',
+      children: [
+        { ns: NS.CALDAV, name: 'calendar-data' },
+        { ns: NS.CARDDAV, name: 'address-data' },
+        { ns: NS.CALENDARSERVER, name: 'getctag' },
+        { ns: NS.APPLE_ICAL, name: 'calendar-color' },
+        { ns: 'urn:example:one', name: 'a', children: [{ ns: 'urn:example:two', name: 'b' }, { ns: 'urn:example:one', name: 'c' }] },
+        { ns: '', name: 'plain' },
+      ],
+    });
+    expect(xml).toBe(
+      '<?xml version="1.0" encoding="utf-8"?>\n' +
+        '<d:multistatus xmlns:d="DAV:" xmlns:cal="urn:ietf:params:xml:ns:caldav" xmlns:card="urn:ietf:params:xml:ns:carddav" ' +
+        'xmlns:cs="http://calendarserver.org/ns/" xmlns:ical="http://apple.com/ns/ical/" xmlns:x1="urn:example:one" xmlns:x2="urn:example:two">' +
+        '<cal:calendar-data/><card:address-data/><cs:getctag/><ical:calendar-color/><x1:a><x2:b/><x1:c/></x1:a><plain/></d:multistatus>',
+    );
+  });
+
+  test('escapes text and attributes, keeps CR as &#13; and replaces characters XML cannot carry', () => {
+    const xml = serializeXml({
+      ns: NS.DAV,
+      name: 'a',
+      attributes: { title: 'say "hi" & <bye>\tnow\r\n' },
+      children: ['x < y && z > w ]]> \r\n', { ns: NS.DAV, name: 'b', children: ['one', ' ', 'two'] }, 'bell\u0007'],
+    });
+    expect(xml).toContain('title="say &quot;hi&quot; &amp; &lt;bye&gt;&#9;now&#13;&#10;"');
+    expect(xml).toContain('>x &lt; y &amp;&amp; z &gt; w ]]&gt; &#13;\n<d:b>one two</d:b>bell\uFFFD</d:a>');
+    const parsed = parseXml(xml);
+    expect(parsed.attributes.title).toBe('say "hi" & <bye>\tnow\r\n');
+    expect(parsed.text).toBe('x < y && z > w ]]> \r\nbell\uFFFD');
+  });
+});
+
+describe('elementToContent', () => {
+  const roundTrip = (xml: string) => parseXml(serializeXml(elementToContent(parseXml(xml))));
+
+  test("writes Apple's calendar-color back with its namespace and attribute", () => {
+    const stored = serializeXml(
+      elementToContent(parseXml('<A:calendar-color xmlns:A="http://apple.com/ns/ical/" symbolic-color="red">#FF0000FF</A:calendar-color>')),
+    );
+    expect(stored).toBe(
+      '<?xml version="1.0" encoding="utf-8"?>\n<ical:calendar-color xmlns:ical="http://apple.com/ns/ical/" symbolic-color="red">#FF0000FF</ical:calendar-color>',
+    );
+  });
+
+  test('keeps nested elements in other namespaces, attributes and text, and drops indentation', () => {
+    const original = `<X:tags xmlns:X="urn:example:tags" version="2">
+      <X:tag weight="1">work</X:tag>
+      <Y:tag xmlns:Y="urn:example:other">home &amp; family</Y:tag>
+      <X:empty/>
+    </X:tags>`;
+    const back = roundTrip(original);
+    expect(back).toEqual({
+      ns: 'urn:example:tags',
+      name: 'tags',
+      attributes: { version: '2' },
+      text: '',
+      children: [
+        { ns: 'urn:example:tags', name: 'tag', attributes: { weight: '1' }, children: [], text: 'work' },
+        { ns: 'urn:example:other', name: 'tag', attributes: {}, children: [], text: 'home & family' },
+        { ns: 'urn:example:tags', name: 'empty', attributes: {}, children: [], text: '' },
+      ],
+    });
+  });
+
+  test('keeps whitespace-only text of an element without children', () => {
+    expect(roundTrip('<x:a xmlns:x="urn:x">  </x:a>').text).toBe('  ');
+  });
+});
+
+describe('errorBody', () => {
+  test('writes the precondition with its content and the message in the SabreDAV namespace', () => {
+    const error = preconditionFailed(NS.CALDAV, 'no-uid-conflict', 'Another event already has this UID.', {
+      status: 409,
+      content: { ns: NS.DAV, name: 'href', children: '/dav/calendars/ada/work/other.ics' },
+    });
+    expect(error.status).toBe(409);
+    const body = errorBody(error);
+    expect(body).toContain('<d:error xmlns:d="DAV:" xmlns:cal="urn:ietf:params:xml:ns:caldav" xmlns:s="http://sabredav.org/ns">');
+    const root = parseXml(body);
+    expect(root).toMatchObject({ ns: NS.DAV, name: 'error' });
+    expect(root.children[0]).toMatchObject({ ns: NS.CALDAV, name: 'no-uid-conflict' });
+    expect(root.children[0].children[0]).toMatchObject({ ns: NS.DAV, name: 'href', text: '/dav/calendars/ada/work/other.ics' });
+    expect(root.children[1]).toMatchObject({ ns: SABRE_NS, name: 'message', text: 'Another event already has this UID.' });
+  });
+
+  test('without a precondition, only the message', () => {
+    const root = parseXml(errorBody(new DavError(400, 'Bad & broken')));
+    expect(root.children).toHaveLength(1);
+    expect(root.children[0]).toMatchObject({ ns: SABRE_NS, name: 'message', text: 'Bad & broken' });
+  });
+
+  test('preconditionFailed answers 403 by default', () => {
+    const error = preconditionFailed(NS.DAV, 'supported-report', 'nope');
+    expect(error).toBeInstanceOf(DavError);
+    expect(error).toMatchObject({ status: 403, precondition: { ns: NS.DAV, name: 'supported-report' }, message: 'nope' });
+    expect(parseXml(errorBody(error)).children[0]).toMatchObject({ ns: NS.DAV, name: 'supported-report', children: [] });
+  });
+});
