@@ -146,7 +146,7 @@ describe('calendars and events', () => {
 
   test('events written by the plugin are published, so subscribers will see them', async () => {
     const calendar = await server.collections.createCalendar({ owner: owner.documentId, name: 'Published', slug: 'published' });
-    const created = await server.collections.createEvent(calendar.documentId, { summary: 'Visible' });
+    const created = await server.collections.createEvent(calendar.documentId, { summary: 'Visible', start: '2026-05-01T10:00:00.000Z' });
     const published = await server.strapi.documents(uids.event as never).findOne({ documentId: created.documentId, status: 'published' });
     expect(published).not.toBeNull();
   });
@@ -195,6 +195,11 @@ describe('calendars and events', () => {
     await expect(
       server.collections.createEvent(calendar.documentId, { summary: 'Bad exdate', exdates: ['next tuesday'] }),
     ).rejects.toThrow(/exdates: entry 1 must be a date/);
+    // A calendar client cannot show an event without a start (RFC 5545 3.6.1).
+    await expect(server.collections.createEvent(calendar.documentId, { summary: 'When?' })).rejects.toThrow(/^start: .*DTSTART/);
+    await expect(
+      server.collections.createEvent(calendar.documentId, { summary: 'Bad rule', start: '2026-01-02T10:00:00Z', rrule: 'FREQ=SOMETIMES' }),
+    ).rejects.toThrow(/^rrule: /);
     await expect(
       server.collections.createEvent(calendar.documentId, { summary: 'Escaping', resourceName: '../other/x.ics' }),
     ).rejects.toThrow(/resourceName/);

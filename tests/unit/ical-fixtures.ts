@@ -1,6 +1,7 @@
 /**
  * Calendar objects as clients write them, for the iCalendar layer's tests.
  */
+import ICAL from 'ical.js';
 
 /** Lines joined with CRLF, ending with CRLF, as clients send them. */
 export const ics = (...lines: string[]): string => lines.join('\r\n') + '\r\n';
@@ -250,4 +251,18 @@ export function single(type: 'VEVENT' | 'VTODO' | 'VJOURNAL', ...lines: string[]
     `END:${type}`,
     'END:VCALENDAR',
   );
+}
+
+/**
+ * What ical.js reads from every `name` property of the first `componentName` component: name, parameters, type and
+ * values, the parts a client relies on (not the line layout, which folding and parameter order may change).
+ */
+export function propertiesOf(text: string, componentName: string, name: string): unknown[] {
+  const root = new ICAL.Component(ICAL.parse(text.replace(/^\uFEFF/, '')) as unknown[]);
+  const find = (component: ICAL.Component): ICAL.Component | null =>
+    component.name === componentName.toLowerCase()
+      ? component
+      : component.getAllSubcomponents().reduce<ICAL.Component | null>((found, child) => found ?? find(child), null);
+  const component = find(root);
+  return component ? component.getAllProperties(name.toLowerCase()).map((property) => property.toJSON() as unknown) : [];
 }

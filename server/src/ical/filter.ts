@@ -137,7 +137,7 @@ class FilterEvaluation {
       parent,
       range,
       (instance) => {
-        const base = relatedToEnd ? (instance.end ?? implicitEnd(instance)) : instance.start;
+        const base = relatedToEnd ? (instance.end() ?? implicitEnd(instance)) : instance.start;
         return base !== null && anyTriggerInRange(addNominal(base, triggerValue));
       },
       lead,

@@ -127,8 +127,8 @@ export interface Instance {
   recurrenceId: ICAL.Time | null;
   /** DTSTART of the instance; null for a VTODO or VJOURNAL without DTSTART. */
   start: ICAL.Time | null;
-  /** DTEND (VEVENT) or DUE (VTODO) of the instance when the component has one or a DURATION; else null. */
-  end: ICAL.Time | null;
+  /** DTEND (VEVENT) or DUE (VTODO) of the instance when the component has one or a DURATION; else null. Built on demand. */
+  end(): ICAL.Time | null;
   occurrence: Occurrence;
 }
 
@@ -190,7 +190,7 @@ export class ExpansionBudget {
 export const EXPANSION_STEPS = 100_000;
 
 /** Steps that answering one query about one object (filter, expansion, free-busy) may spend. */
-export const QUERY_EXPANSION_STEPS = 50_000;
+export const QUERY_EXPANSION_STEPS = 20_000;
 
 /** Key under which an instance start and a RECURRENCE-ID meet: the date for DATE values, else the instant. */
 export function recurrenceKey(time: ICAL.Time): string {
@@ -369,48 +369,86 @@ function* masterDates(master: ICAL.Component, budget: ExpansionBudget, window: E
   }
 }
 
+/** The end of an instance: its time on demand (building ical.js times is the costly part of expansion), and its instant. */
+interface InstanceEnd {
+  time: () => ICAL.Time | null;
+  at: number;
+}
+
+/**
+ * Where an end property (DTEND, DUE) puts the end of the instance starting at `start`: RFC 5545 section 3.8.5.3
+ * gives every instance the exact duration the master has from DTSTART to that property.
+ */
+function endFromProperty(component: ICAL.Component, name: string, start: ICAL.Time | null): InstanceEnd | null {
+  const own = timeValue(component, name);
+  if (!own) return null;
+  const dtstart = timeValue(component, 'dtstart');
+  if (!start || !dtstart || instantOf(start) === instantOf(dtstart)) return { time: () => own, at: instantOf(own) };
+  const exact = instantOf(own) - instantOf(dtstart);
+  return { time: () => addExact(start, exact), at: instantOf(start) + exact };
+}
+
+/** DURATION's end: its days and weeks are calendar days in the start's zone, its hours to seconds exact. */
+function endFromDuration(start: ICAL.Time, duration: ICAL.Duration): InstanceEnd {
+  const time = () => addNominal(start, duration);
+  const exact = (duration.weeks === 0 && duration.days === 0) || isFloating(start) || start.zone === ICAL.Timezone.utcTimezone;
+  return { time, at: exact ? instantOf(start) + duration.toSeconds() * 1000 : instantOf(time()) };
+}
+
+function once<T>(compute: () => T): () => T {
+  let computed = false;
+  let value: T;
+  return () => {
+    if (!computed) {
+      value = compute();
+      computed = true;
+    }
+    return value;
+  };
+}
+
 /** The instance a component describes when it starts at `start` (its own DTSTART, or a date of its recurrence set). */
 export function instanceAt(component: ICAL.Component, start: ICAL.Time | null, periodEnd: ICAL.Time | null = null): Instance {
-  const dtstart = timeValue(component, 'dtstart');
-  const recurrenceId = timeValue(component, 'recurrence-id') ?? (start && dtstart && isRecurring(component) ? start : null);
+  const recurrenceId =
+    timeValue(component, 'recurrence-id') ?? (start && isRecurring(component) ? start : null);
   const duration = durationValue(component, 'duration');
   const floating = start ? isFloating(start) : false;
-
-  const endFromDtstart = (name: string): ICAL.Time | null => {
-    const own = timeValue(component, name);
-    if (!own || !start || !dtstart) return own;
-    // RFC 5545 3.8.5.3: an end given by DTEND or DUE lasts the same exact duration in every instance
-    return start === dtstart ? own : addExact(start, instantOf(own) - instantOf(dtstart));
-  };
+  const make = (end: InstanceEnd | null, occurrence: Occurrence): Instance => ({
+    component,
+    recurrenceId,
+    start,
+    end: end ? once(end.time) : () => null,
+    occurrence,
+  });
 
   if (component.name === 'vevent') {
-    if (!start) return { component, recurrenceId, start, end: null, occurrence: { kind: 'never' } };
-    let end: ICAL.Time | null = periodEnd;
-    if (!end) end = component.hasProperty('dtend') ? endFromDtstart('dtend') : duration ? addNominal(start, duration) : null;
+    if (!start) return make(null, { kind: 'never' });
     const at = instantOf(start);
-    if (end && (component.hasProperty('dtend') || periodEnd || (duration && duration.toSeconds() > 0))) {
-      return { component, recurrenceId, start, end, occurrence: { kind: 'span', start: at, end: instantOf(end), floating } };
+    const end: InstanceEnd | null = periodEnd
+      ? { time: () => periodEnd, at: instantOf(periodEnd) }
+      : component.hasProperty('dtend')
+        ? endFromProperty(component, 'dtend', start)
+        : duration
+          ? endFromDuration(start, duration)
+          : null;
+    if (end && (periodEnd || component.hasProperty('dtend') || (duration && duration.toSeconds() > 0))) {
+      return make(end, { kind: 'span', start: at, end: end.at, floating });
     }
-    if (!end && start.isDate) {
-      return { component, recurrenceId, start, end, occurrence: { kind: 'span', start: at, end: at + DAY_MS, floating } };
-    }
-    return { component, recurrenceId, start, end, occurrence: { kind: 'instant', at, floating } };
+    if (!end && start.isDate) return make(null, { kind: 'span', start: at, end: at + DAY_MS, floating });
+    return make(end, { kind: 'instant', at, floating });
   }
 
   if (component.name === 'vtodo') {
-    const due = start && duration ? addNominal(start, duration) : endFromDtstart('due');
+    const due = start && duration ? endFromDuration(start, duration) : endFromProperty(component, 'due', start);
     if (start) {
       const at = instantOf(start);
-      if (duration) {
-        return { component, recurrenceId, start, end: due, occurrence: { kind: 'todo-duration', start: at, end: instantOf(due as ICAL.Time), floating } };
-      }
-      if (due) {
-        return { component, recurrenceId, start, end: due, occurrence: { kind: 'todo-due', start: at, due: instantOf(due), floating } };
-      }
-      return { component, recurrenceId, start, end: null, occurrence: { kind: 'instant', at, floating } };
+      if (duration && due) return make(due, { kind: 'todo-duration', start: at, end: due.at, floating });
+      if (due) return make(due, { kind: 'todo-due', start: at, due: due.at, floating });
+      return make(null, { kind: 'instant', at, floating });
     }
     if (due) {
-      return { component, recurrenceId, start, end: due, occurrence: { kind: 'todo-due-only', due: instantOf(due), floating: isFloating(due) } };
+      const dueTime = due.time();
+      return make(due, { kind: 'todo-due-only', due: due.at, floating: dueTime ? isFloating(dueTime) : false });
     }
     const completed = timeValue(component, 'completed');
     const created = timeValue(component, 'created');
@@ -422,16 +460,13 @@ export function instanceAt(component: ICAL.Component, start: ICAL.Time | null, p
           : created
             ? { kind: 'todo-created', created: instantOf(created) }
             : { kind: 'always' };
-    return { component, recurrenceId, start: null, end: null, occurrence };
+    return make(null, occurrence);
   }
 
   // VJOURNAL (and anything else with a DTSTART)
-  if (!start) return { component, recurrenceId, start, end: null, occurrence: { kind: 'never' } };
+  if (!start) return make(null, { kind: 'never' });
   const at = instantOf(start);
-  const occurrence: Occurrence = start.isDate
-    ? { kind: 'span', start: at, end: at + DAY_MS, floating }
-    : { kind: 'instant', at, floating };
-  return { component, recurrenceId, start, end: null, occurrence };
+  return make(null, start.isDate ? { kind: 'span', start: at, end: at + DAY_MS, floating } : { kind: 'instant', at, floating });
 }
 
 /** An override's own instance. */

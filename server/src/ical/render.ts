@@ -91,13 +91,14 @@ function expandedComponent(set: RecurrenceSet, instance: Instance): ICAL.Compone
 
   const recurring = set.overrides.length > 0 || source.hasProperty('rrule') || source.hasProperty('rdate');
   copy.updatePropertyWithValue('dtstart', outputTime(instance.start));
-  if (instance.end) {
+  const end = instance.end();
+  if (end) {
     const endName = source.name === 'vtodo' ? 'due' : 'dtend';
     const duration = durationValue(source, 'duration');
-    const keepsDuration = duration && instantOf(addNominal(instance.start, duration)) === instantOf(instance.end);
+    const keepsDuration = duration && instantOf(addNominal(instance.start, duration)) === instantOf(end);
     if (!keepsDuration) {
       copy.removeAllProperties('duration');
-      copy.updatePropertyWithValue(endName, outputTime(instance.end));
+      copy.updatePropertyWithValue(endName, outputTime(end));
     }
   }
   if (recurring && instance.recurrenceId) copy.addPropertyWithValue('recurrence-id', outputTime(instance.recurrenceId));

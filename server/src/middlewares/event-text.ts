@@ -93,7 +93,7 @@ export async function withCalendarText(strapi: Core.Strapi, data: Data, document
     };
   } catch (error) {
     if (error instanceof CalendarObjectError) {
-      const field = /RRULE/i.test(error.message) ? 'rrule' : /DTEND|DUE|end/i.test(error.message) ? 'end' : 'icalendar';
+      const field = /DTSTART/.test(error.message) ? 'start' : /RRULE|recurrence rule/i.test(error.message) ? 'rrule' : /DTEND|DUE/.test(error.message) ? 'end' : 'icalendar';
       return { problem: { field, message: error.message } };
     }
     throw error;
