@@ -203,8 +203,14 @@ function checkTimes(component: ICAL.Component): void {
   }
 }
 
-/** The first and last instants the object's instances cover, safe for prefiltering (see occurrenceBounds). */
-function occurrenceSpan(set: RecurrenceSet): { firstOccurrence: Date | null; lastOccurrence: Date | null } {
+/**
+ * The first and last instants a recurrence set's instances cover, safe for prefiltering (see occurrenceBounds).
+ * The last one is null when the set is unbounded or has more instances than `steps` lets the expansion find.
+ */
+export function occurrenceSpan(
+  set: RecurrenceSet,
+  steps: number = EXPANSION_STEPS,
+): { firstOccurrence: Date | null; lastOccurrence: Date | null } {
   let lower: number | null = null;
   let upper: number | null = null;
   let unboundedBefore = false;
@@ -220,10 +226,12 @@ function occurrenceSpan(set: RecurrenceSet): { firstOccurrence: Date | null; las
     else upper = upper === null ? bounds.upper : Math.max(upper, bounds.upper);
   };
 
-  const budget = new ExpansionBudget(EXPANSION_STEPS);
+  const budget = new ExpansionBudget(steps);
   const master = set.master;
   const bounded = master ? hasBoundedRecurrence(master) : true;
   try {
+    // Every instance costs a step: a COUNT beyond the budget is known to exhaust it without trying.
+    if (master && recurrenceRules(master).some((rule) => (rule.count ?? 0) > steps)) throw new ExpansionLimitReached();
     if (bounded) {
       for (const instance of instances(set, budget)) include(occurrenceBounds(instance.occurrence));
     } else {
