@@ -117,6 +117,14 @@ describe('calendar-query details', () => {
     expect(data).not.toContain('LOCATION');
   });
 
+  test('an event with no end matches a range that starts exactly at its start (RFC 4791 9.9)', async () => {
+    const instant = vevent('instant', { summary: 'Launch' }).replace(/DTEND:[^\r]+\r\n/, '').replace('DTSTART:20260310T090000Z', 'DTSTART:20260420T120000Z');
+    expect((await dav.put(`${calendarPath}launch.ics`, instant)).status).toBe(201);
+    expect(await names('<c:comp-filter name="VEVENT"><c:time-range start="20260420T120000Z" end="20260420T130000Z"/></c:comp-filter>')).toEqual(['launch.ics']);
+    expect(await names('<c:comp-filter name="VEVENT"><c:time-range start="20260420T110000Z" end="20260420T120000Z"/></c:comp-filter>')).toEqual([]);
+    await dav.delete(`${calendarPath}launch.ics`);
+  });
+
   test('a malformed filter is refused with valid-filter', async () => {
     const response = await dav.report(calendarPath, query('<c:comp-filter name="VEVENT"><c:time-range start="yesterday"/></c:comp-filter>'));
     expect(response.status).toBe(403);

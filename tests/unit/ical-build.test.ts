@@ -38,8 +38,18 @@ const blank: EventFields = {
 };
 
 /** Unfolded content lines. */
-const contentLines = (text: string) => text.replace(/\r\n[ \t]/g, '').split('\r\n').filter((line) => line !== '');
-const line = (text: string, name: string) => contentLines(text).find((candidate) => candidate.startsWith(name));
+const contentLines = (text: string) =>
+  text
+    .replace(/\r\n[ \t]/g, '')
+    .split('\r\n')
+    .filter((line) => line !== '');
+/** The first `name` line of the event, task or journal (not of a VTIMEZONE). */
+const line = (text: string, name: string) => {
+  const lines = contentLines(text);
+  const begin = lines.findIndex((candidate) => /^BEGIN:V(EVENT|TODO|JOURNAL)$/.test(candidate));
+  const within = name === 'PRODID' ? lines : lines.slice(begin);
+  return within.find((candidate) => candidate.startsWith(`${name}:`) || candidate.startsWith(`${name};`));
+};
 
 function expectWellFormed(text: string): void {
   expect(text.endsWith('\r\n')).toBe(true);
@@ -66,7 +76,12 @@ describe('buildCalendarObject: a new object', () => {
     const text = buildCalendarObject({ ...fields, uid: 'planning-2026@strapi' }, null, now);
     expectWellFormed(text);
     const lines = contentLines(text);
-    expect(lines.slice(0, 4)).toEqual(['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Strapi CalDAV//EN', 'BEGIN:VTIMEZONE']);
+    expect(lines.slice(0, 4)).toEqual([
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Strapi CalDAV//EN',
+      'BEGIN:VTIMEZONE',
+    ]);
     expect(lines.indexOf('BEGIN:VTIMEZONE')).toBeLessThan(lines.indexOf('BEGIN:VEVENT'));
     const event = lines.slice(lines.indexOf('BEGIN:VEVENT') + 1, lines.indexOf('END:VEVENT'));
     expect(event).toEqual([
@@ -108,7 +123,12 @@ describe('buildCalendarObject: a new object', () => {
   });
 
   test('without a time zone: UTC', () => {
-    const fields: EventFields = { ...blank, summary: 'Release', start: '2026-03-10T15:00:00.000Z', end: '2026-03-10T15:30:00.000Z' };
+    const fields: EventFields = {
+      ...blank,
+      summary: 'Release',
+      start: '2026-03-10T15:00:00.000Z',
+      end: '2026-03-10T15:30:00.000Z',
+    };
     const text = buildCalendarObject({ ...fields, uid: 'release' }, null, now);
     expect(line(text, 'DTSTART')).toBe('DTSTART:20260310T150000Z');
     expect(fieldsOf(text)).toEqual(fields);
@@ -131,30 +151,75 @@ describe('buildCalendarObject: a new object', () => {
   });
 
   test('a journal entry has no end', () => {
-    const fields: EventFields = { ...blank, componentType: 'VJOURNAL', summary: 'Minutes', start: '2026-03-02T00:00:00.000Z', allDay: true, eventStatus: 'final' };
+    const fields: EventFields = {
+      ...blank,
+      componentType: 'VJOURNAL',
+      summary: 'Minutes',
+      start: '2026-03-02T00:00:00.000Z',
+      allDay: true,
+      eventStatus: 'final',
+    };
     const text = buildCalendarObject({ ...fields, uid: 'minutes' }, null, now);
     expect(text).toContain('BEGIN:VJOURNAL');
     expect(fieldsOf(text)).toEqual(fields);
   });
 
+  test('a rule reads back in the canonical order of its parts, and then stays as it is', () => {
+    const input = {
+      ...blank,
+      start: '2026-03-02T08:00:00.000Z',
+      rrule: 'FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10;INTERVAL=2',
+      uid: 'rule',
+    };
+    const created = buildCalendarObject(input, null, now);
+    const canonical = fieldsOf(created).rrule;
+    expect(canonical).toBe('FREQ=WEEKLY;COUNT=10;INTERVAL=2;BYDAY=MO,WE');
+    expect(buildCalendarObject({ ...input, rrule: canonical }, created, later)).toBe(created);
+  });
+
   test('a recurrence rule that is not one is refused', () => {
-    expect(() => buildCalendarObject({ ...blank, start: '2026-03-02T08:00:00.000Z', rrule: 'every monday', uid: 'x' }, null, now)).toThrow(
-      CalendarObjectError,
-    );
+    expect(() =>
+      buildCalendarObject({ ...blank, start: '2026-03-02T08:00:00.000Z', rrule: 'every monday', uid: 'x' }, null, now),
+    ).toThrow(CalendarObjectError);
   });
 });
 
 describe('buildCalendarObject: editing a stored object', () => {
   test('nothing changed: the stored text comes back byte for byte', () => {
-    for (const text of [APPLE_LUNCH, GOOGLE_WEEKLY_SYNC, THUNDERBIRD_MEETING, THUNDERBIRD_TASK, ALL_DAY_OFFSITE, FLOATING_WAKE_UP]) {
+    for (const text of [
+      APPLE_LUNCH,
+      GOOGLE_WEEKLY_SYNC,
+      THUNDERBIRD_MEETING,
+      THUNDERBIRD_TASK,
+      ALL_DAY_OFFSITE,
+      FLOATING_WAKE_UP,
+    ]) {
       const object = parseCalendarObject(text, { supportedComponents: all });
       expect(buildCalendarObject({ ...object.fields, uid: object.uid }, text, later)).toBe(text);
     }
   });
 
+  test('what a form sends for "nothing" changes nothing: empty texts and lists, a time zone on an all-day event', () => {
+    const object = parseCalendarObject(ALL_DAY_OFFSITE, { supportedComponents: all });
+    const fromForm = {
+      ...object.fields,
+      description: '',
+      location: '',
+      categories: [],
+      exdates: [],
+      timezone: 'Europe/Berlin',
+      uid: object.uid,
+    };
+    expect(buildCalendarObject(fromForm, ALL_DAY_OFFSITE, later)).toBe(ALL_DAY_OFFSITE);
+  });
+
   test('a new title on an Apple event keeps its X- properties, alarm and parameters, and its SEQUENCE', () => {
     const before = parseCalendarObject(APPLE_LUNCH, { supportedComponents: all });
-    const text = buildCalendarObject({ ...before.fields, summary: 'Lunch with Anna and Ben', uid: before.uid }, APPLE_LUNCH, later);
+    const text = buildCalendarObject(
+      { ...before.fields, summary: 'Lunch with Anna and Ben', uid: before.uid },
+      APPLE_LUNCH,
+      later,
+    );
     expectWellFormed(text);
     expect(fieldsOf(text)).toEqual({ ...before.fields, summary: 'Lunch with Anna and Ben' });
     for (const name of [
@@ -182,7 +247,11 @@ describe('buildCalendarObject: editing a stored object', () => {
   test('moving a meeting rewrites DTSTART/DTEND in its own zone and increments SEQUENCE', () => {
     const before = fieldsOf(THUNDERBIRD_MEETING);
     const moved = { ...before, start: '2026-03-02T12:00:00.000Z', end: '2026-03-02T13:30:00.000Z' };
-    const text = buildCalendarObject({ ...moved, uid: '4d1c9a52-7d1e-4b8e-9a43-2f6f0c1d8e77' }, THUNDERBIRD_MEETING, later);
+    const text = buildCalendarObject(
+      { ...moved, uid: '4d1c9a52-7d1e-4b8e-9a43-2f6f0c1d8e77' },
+      THUNDERBIRD_MEETING,
+      later,
+    );
     expect(line(text, 'DTSTART')).toBe('DTSTART;TZID=Europe/Berlin:20260302T130000');
     expect(line(text, 'DTEND')).toBe('DTEND;TZID=Europe/Berlin:20260302T143000');
     expect(line(text, 'SEQUENCE')).toBe('SEQUENCE:1');
@@ -199,9 +268,9 @@ describe('buildCalendarObject: editing a stored object', () => {
   };
 
   test.each<[string, Partial<EventFields>]>([
-    ['start', { start: '2026-03-02T15:00:00.000Z' }],
+    ['start', { start: '2026-03-02T13:45:00.000Z' }],
     ['end', { end: '2026-03-02T15:00:00.000Z' }],
-    ['rrule', { rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=10' }],
+    ['rrule', { rrule: 'FREQ=WEEKLY;COUNT=10;BYDAY=MO' }],
     ['exdates', { exdates: ['2026-03-16T13:00:00.000Z', '2026-04-06T13:00:00.000Z'] }],
     ['eventStatus', { eventStatus: 'tentative' }],
     ['timezone', { timezone: 'Europe/London' }],
@@ -221,7 +290,11 @@ describe('buildCalendarObject: editing a stored object', () => {
 
   test('editing the master of a Google series keeps its attendees and its override untouched', () => {
     const object = parseCalendarObject(GOOGLE_WEEKLY_SYNC, { supportedComponents: all });
-    const text = buildCalendarObject({ ...object.fields, summary: 'Team sync & lunch', uid: object.uid }, GOOGLE_WEEKLY_SYNC, later);
+    const text = buildCalendarObject(
+      { ...object.fields, summary: 'Team sync & lunch', uid: object.uid },
+      GOOGLE_WEEKLY_SYNC,
+      later,
+    );
     expect(propertiesOf(text, 'VEVENT', 'ATTENDEE')).toEqual(propertiesOf(GOOGLE_WEEKLY_SYNC, 'VEVENT', 'ATTENDEE'));
     expect(propertiesOf(text, 'VEVENT', 'ORGANIZER')).toEqual(propertiesOf(GOOGLE_WEEKLY_SYNC, 'VEVENT', 'ORGANIZER'));
     const override = (calendar: string) => {
@@ -235,7 +308,11 @@ describe('buildCalendarObject: editing a stored object', () => {
   test('a new time zone brings its VTIMEZONE, placed before the event', () => {
     const before = fieldsOf(THUNDERBIRD_MEETING);
     const changed = { ...before, timezone: 'America/New_York' };
-    const text = buildCalendarObject({ ...changed, uid: '4d1c9a52-7d1e-4b8e-9a43-2f6f0c1d8e77' }, THUNDERBIRD_MEETING, later);
+    const text = buildCalendarObject(
+      { ...changed, uid: '4d1c9a52-7d1e-4b8e-9a43-2f6f0c1d8e77' },
+      THUNDERBIRD_MEETING,
+      later,
+    );
     expect(line(text, 'DTSTART')).toBe('DTSTART;TZID=America/New_York:20260302T030000');
     const lines = contentLines(text);
     expect(lines.indexOf('TZID:America/New_York')).toBeGreaterThan(-1);
@@ -244,7 +321,12 @@ describe('buildCalendarObject: editing a stored object', () => {
   });
 
   test('an IANA TZID the client left without VTIMEZONE gets one on the next edit', () => {
-    const stored = single('VEVENT', 'DTSTART;TZID=Europe/Paris:20260302T090000', 'DTEND;TZID=Europe/Paris:20260302T100000', 'SUMMARY:Paris');
+    const stored = single(
+      'VEVENT',
+      'DTSTART;TZID=Europe/Paris:20260302T090000',
+      'DTEND;TZID=Europe/Paris:20260302T100000',
+      'SUMMARY:Paris',
+    );
     const object = parseCalendarObject(stored, { supportedComponents: all });
     const text = buildCalendarObject({ ...object.fields, summary: 'Paris trip', uid: object.uid }, stored, later);
     expect(contentLines(text)).toContain('TZID:Europe/Paris');
@@ -272,7 +354,14 @@ describe('buildCalendarObject: editing a stored object', () => {
 
   test('turning a timed event into an all-day one rewrites start, end and exdates as dates', () => {
     const before = fieldsOf(GOOGLE_WEEKLY_SYNC);
-    const allDay = { ...before, allDay: true, timezone: null, start: '2026-03-02T00:00:00.000Z', end: '2026-03-03T00:00:00.000Z', exdates: ['2026-03-16'] };
+    const allDay = {
+      ...before,
+      allDay: true,
+      timezone: null,
+      start: '2026-03-02T00:00:00.000Z',
+      end: '2026-03-03T00:00:00.000Z',
+      exdates: ['2026-03-16'],
+    };
     const text = buildCalendarObject({ ...allDay, uid: '7kq0d3r1hb2m5n8p@google.com' }, GOOGLE_WEEKLY_SYNC, later);
     expect(line(text, 'DTSTART')).toBe('DTSTART;VALUE=DATE:20260302');
     expect(line(text, 'EXDATE')).toBe('EXDATE;VALUE=DATE:20260316');
@@ -281,9 +370,22 @@ describe('buildCalendarObject: editing a stored object', () => {
 
   test('clearing a field removes its property; a task edit keeps its alarm', () => {
     const before = fieldsOf(THUNDERBIRD_TASK);
-    const text = buildCalendarObject({ ...before, summary: 'File tax return (with receipts)', uid: 'task-taxes-2026' }, THUNDERBIRD_TASK, later);
+    const text = buildCalendarObject(
+      { ...before, summary: 'File tax return (with receipts)', uid: 'task-taxes-2026' },
+      THUNDERBIRD_TASK,
+      later,
+    );
     expect(propertiesOf(text, 'VALARM', 'TRIGGER')).toEqual([['trigger', { related: 'END' }, 'duration', '-PT1H']]);
-    const cleared = buildCalendarObject({ ...fieldsOf(THUNDERBIRD_MEETING), location: null, categories: null, uid: '4d1c9a52-7d1e-4b8e-9a43-2f6f0c1d8e77' }, THUNDERBIRD_MEETING, later);
+    const cleared = buildCalendarObject(
+      {
+        ...fieldsOf(THUNDERBIRD_MEETING),
+        location: null,
+        categories: null,
+        uid: '4d1c9a52-7d1e-4b8e-9a43-2f6f0c1d8e77',
+      },
+      THUNDERBIRD_MEETING,
+      later,
+    );
     expect(cleared).not.toContain('LOCATION');
     expect(cleared).not.toContain('CATEGORIES');
   });

@@ -24,9 +24,23 @@ const comp = (name: string, parts: Partial<CompFilter> = {}): CompFilter => ({
   compFilters: [],
   ...parts,
 });
-const prop = (name: string, parts: Partial<PropFilter> = {}): PropFilter => ({ name, isNotDefined: false, paramFilters: [], ...parts });
-const param = (name: string, parts: Partial<ParamFilter> = {}): ParamFilter => ({ name, isNotDefined: false, ...parts });
-const text = (value: string, parts: Partial<TextMatch> = {}): TextMatch => ({ value, collation: 'i;ascii-casemap', negate: false, ...parts });
+const prop = (name: string, parts: Partial<PropFilter> = {}): PropFilter => ({
+  name,
+  isNotDefined: false,
+  paramFilters: [],
+  ...parts,
+});
+const param = (name: string, parts: Partial<ParamFilter> = {}): ParamFilter => ({
+  name,
+  isNotDefined: false,
+  ...parts,
+});
+const text = (value: string, parts: Partial<TextMatch> = {}): TextMatch => ({
+  value,
+  collation: 'i;ascii-casemap',
+  negate: false,
+  ...parts,
+});
 const calendar = (...compFilters: CompFilter[]) => comp('VCALENDAR', { compFilters });
 
 /** Whether `object` has a `type` component overlapping [start, end). */
@@ -203,7 +217,9 @@ describe('time-range on VTODO (RFC 4791 section 9.9)', () => {
   });
 
   test('no dates at all: every range', () => {
-    expect(inRange(single('VTODO', 'SUMMARY:Someday'), 'VTODO', '1990-01-01T00:00:00Z', '1990-01-02T00:00:00Z')).toBe(true);
+    expect(inRange(single('VTODO', 'SUMMARY:Someday'), 'VTODO', '1990-01-01T00:00:00Z', '1990-01-02T00:00:00Z')).toBe(
+      true,
+    );
   });
 });
 
@@ -221,13 +237,25 @@ describe('time-range on VJOURNAL (RFC 4791 section 9.9)', () => {
   });
 
   test('no DTSTART: no range', () => {
-    expect(inRange(single('VJOURNAL', 'SUMMARY:Undated'), 'VJOURNAL', '1970-01-01T00:00:00Z', '2100-01-01T00:00:00Z')).toBe(false);
+    expect(
+      inRange(single('VJOURNAL', 'SUMMARY:Undated'), 'VJOURNAL', '1970-01-01T00:00:00Z', '2100-01-01T00:00:00Z'),
+    ).toBe(false);
   });
 });
 
 describe('time-range on VFREEBUSY (RFC 4791 section 9.9)', () => {
   const freeBusy = (...lines: string[]) =>
-    ics('BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Example//Tests//EN', 'BEGIN:VFREEBUSY', 'UID:fb@example.com', 'DTSTAMP:20260201T000000Z', ...lines, 'END:VFREEBUSY', 'END:VCALENDAR');
+    ics(
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Example//Tests//EN',
+      'BEGIN:VFREEBUSY',
+      'UID:fb@example.com',
+      'DTSTAMP:20260201T000000Z',
+      ...lines,
+      'END:VFREEBUSY',
+      'END:VCALENDAR',
+    );
 
   test('DTSTART and DTEND: (start <= DTEND) AND (end > DTSTART)', () => {
     const published = freeBusy('DTSTART:20260302T000000Z', 'DTEND:20260303T000000Z');
@@ -242,13 +270,18 @@ describe('time-range on VFREEBUSY (RFC 4791 section 9.9)', () => {
   });
 
   test('neither: no range', () => {
-    expect(inRange(freeBusy('ORGANIZER:mailto:a@example.com'), 'VFREEBUSY', '1970-01-01T00:00:00Z', '2100-01-01T00:00:00Z')).toBe(false);
+    expect(
+      inRange(freeBusy('ORGANIZER:mailto:a@example.com'), 'VFREEBUSY', '1970-01-01T00:00:00Z', '2100-01-01T00:00:00Z'),
+    ).toBe(false);
   });
 });
 
 describe('time-range on VALARM (RFC 4791 section 9.9)', () => {
   const alarmIn = (object: string, type: string, start: string, end: string) =>
-    matchesCalendarFilter(object, calendar(comp(type, { compFilters: [comp('VALARM', { timeRange: range(start, end) })] })));
+    matchesCalendarFilter(
+      object,
+      calendar(comp(type, { compFilters: [comp('VALARM', { timeRange: range(start, end) })] })),
+    );
 
   test('a trigger relative to the start (15 minutes before 08:00Z)', () => {
     expect(alarmIn(THUNDERBIRD_MEETING, 'VEVENT', '2026-03-02T07:45:00Z', '2026-03-02T07:46:00Z')).toBe(true);
@@ -292,7 +325,14 @@ describe('time-range on VALARM (RFC 4791 section 9.9)', () => {
   });
 
   test('the alarms of every instance of a series', () => {
-    const series = weeklySeries(['RRULE:FREQ=WEEKLY;COUNT=4', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Soon', 'TRIGGER:-PT1D', 'END:VALARM']);
+    const series = weeklySeries([
+      'RRULE:FREQ=WEEKLY;COUNT=4',
+      'BEGIN:VALARM',
+      'ACTION:DISPLAY',
+      'DESCRIPTION:Soon',
+      'TRIGGER:-PT1D',
+      'END:VALARM',
+    ]);
     expect(alarmIn(series, 'VEVENT', '2026-03-15T10:00:00Z', '2026-03-15T10:01:00Z')).toBe(true); // for the 16th
     expect(alarmIn(series, 'VEVENT', '2026-03-17T10:00:00Z', '2026-03-17T10:01:00Z')).toBe(false);
     expect(alarmIn(series, 'VEVENT', '2026-03-29T10:00:00Z', '2026-03-29T10:01:00Z')).toBe(false); // COUNT ran out
@@ -334,7 +374,10 @@ describe('text-match (RFC 4791 section 9.7.5)', () => {
 
   test('a multi-valued property matches when any value does; negated, when none does', () => {
     const categories = (match: TextMatch) =>
-      matchesCalendarFilter(THUNDERBIRD_MEETING, calendar(comp('VEVENT', { propFilters: [prop('CATEGORIES', { textMatch: match })] })));
+      matchesCalendarFilter(
+        THUNDERBIRD_MEETING,
+        calendar(comp('VEVENT', { propFilters: [prop('CATEGORIES', { textMatch: match })] })),
+      );
     expect(categories(text('planning'))).toBe(true);
     expect(categories(text('work'))).toBe(true);
     expect(categories(text('home'))).toBe(false);
@@ -352,14 +395,28 @@ describe('param-filter and is-not-defined', () => {
     matchesCalendarFilter(object, calendar(comp('VEVENT', { propFilters: [prop('ATTENDEE', { paramFilters })] })));
 
   test('an attendee who has not answered yet', () => {
-    expect(attendee(GOOGLE_WEEKLY_SYNC, param('PARTSTAT', { textMatch: text('NEEDS-ACTION', { collation: 'i;octet' }) }))).toBe(true);
+    expect(
+      attendee(GOOGLE_WEEKLY_SYNC, param('PARTSTAT', { textMatch: text('NEEDS-ACTION', { collation: 'i;octet' }) })),
+    ).toBe(true);
     expect(attendee(GOOGLE_WEEKLY_SYNC, param('PARTSTAT', { textMatch: text('DECLINED') }))).toBe(false);
     expect(attendee(THUNDERBIRD_MEETING, param('PARTSTAT', { textMatch: text('NEEDS-ACTION') }))).toBe(false);
   });
 
   test('all param-filters must hold for the same attendee', () => {
-    expect(attendee(GOOGLE_WEEKLY_SYNC, param('CN', { textMatch: text('sam') }), param('PARTSTAT', { textMatch: text('needs-action') }))).toBe(true);
-    expect(attendee(GOOGLE_WEEKLY_SYNC, param('CN', { textMatch: text('dana') }), param('PARTSTAT', { textMatch: text('needs-action') }))).toBe(false);
+    expect(
+      attendee(
+        GOOGLE_WEEKLY_SYNC,
+        param('CN', { textMatch: text('sam') }),
+        param('PARTSTAT', { textMatch: text('needs-action') }),
+      ),
+    ).toBe(true);
+    expect(
+      attendee(
+        GOOGLE_WEEKLY_SYNC,
+        param('CN', { textMatch: text('dana') }),
+        param('PARTSTAT', { textMatch: text('needs-action') }),
+      ),
+    ).toBe(false);
   });
 
   test('param-filter is-not-defined', () => {
@@ -390,7 +447,10 @@ describe('param-filter and is-not-defined', () => {
 
   test('a time-range on a property: DTSTAMP of the object', () => {
     const stampedIn = (start: string, end: string) =>
-      matchesCalendarFilter(THUNDERBIRD_MEETING, calendar(comp('VEVENT', { propFilters: [prop('DTSTAMP', { timeRange: range(start, end) })] })));
+      matchesCalendarFilter(
+        THUNDERBIRD_MEETING,
+        calendar(comp('VEVENT', { propFilters: [prop('DTSTAMP', { timeRange: range(start, end) })] })),
+      );
     expect(stampedIn('2026-02-10T00:00:00Z', '2026-02-11T00:00:00Z')).toBe(true);
     expect(stampedIn('2026-02-11T00:00:00Z', '2026-02-12T00:00:00Z')).toBe(false);
   });
@@ -399,11 +459,16 @@ describe('param-filter and is-not-defined', () => {
     const filter = calendar(
       comp('VEVENT', {
         timeRange: range('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z'),
-        propFilters: [prop('SUMMARY', { textMatch: text('planning') }), prop('STATUS', { textMatch: text('CONFIRMED') })],
+        propFilters: [
+          prop('SUMMARY', { textMatch: text('planning') }),
+          prop('STATUS', { textMatch: text('CONFIRMED') }),
+        ],
         compFilters: [comp('VALARM')],
       }),
     );
     expect(matchesCalendarFilter(THUNDERBIRD_MEETING, filter)).toBe(true);
-    expect(matchesCalendarFilter(THUNDERBIRD_MEETING.replace('STATUS:CONFIRMED', 'STATUS:TENTATIVE'), filter)).toBe(false);
+    expect(matchesCalendarFilter(THUNDERBIRD_MEETING.replace('STATUS:CONFIRMED', 'STATUS:TENTATIVE'), filter)).toBe(
+      false,
+    );
   });
 });

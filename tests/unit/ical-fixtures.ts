@@ -264,5 +264,7 @@ export function propertiesOf(text: string, componentName: string, name: string):
       ? component
       : component.getAllSubcomponents().reduce<ICAL.Component | null>((found, child) => found ?? find(child), null);
   const component = find(root);
-  return component ? component.getAllProperties(name.toLowerCase()).map((property) => property.toJSON() as unknown) : [];
+  return component
+    ? component.getAllProperties(name.toLowerCase()).map((property) => property.toJSON() as unknown)
+    : [];
 }

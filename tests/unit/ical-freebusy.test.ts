@@ -1,13 +1,30 @@
 import type { TimeRange } from '../../server/src/dav/model';
 import { busyPeriods, freeBusyCalendar, type BusyPeriod } from '../../server/src/ical';
-import { ALL_DAY_OFFSITE, GOOGLE_WEEKLY_SYNC, ics, single, THUNDERBIRD_MEETING, THUNDERBIRD_TASK } from './ical-fixtures';
+import {
+  ALL_DAY_OFFSITE,
+  GOOGLE_WEEKLY_SYNC,
+  ics,
+  single,
+  THUNDERBIRD_MEETING,
+  THUNDERBIRD_TASK,
+} from './ical-fixtures';
 
 const range = (start: string, end: string): TimeRange => ({ start: new Date(start), end: new Date(end) });
 const readable = (periods: BusyPeriod[]) =>
   periods.map((period) => `${period.type} ${period.start.toISOString()} ${period.end.toISOString()}`);
 
 const event = (uid: string, ...lines: string[]) =>
-  ics('BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Example//Tests//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260201T000000Z', ...lines, 'END:VEVENT', 'END:VCALENDAR');
+  ics(
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Example//Tests//EN',
+    'BEGIN:VEVENT',
+    `UID:${uid}`,
+    'DTSTAMP:20260201T000000Z',
+    ...lines,
+    'END:VEVENT',
+    'END:VCALENDAR',
+  );
 
 describe('busyPeriods (RFC 4791 section 7.10)', () => {
   const monday = range('2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z');
@@ -15,7 +32,13 @@ describe('busyPeriods (RFC 4791 section 7.10)', () => {
   test('opaque events are busy; transparent and cancelled ones are not; tentative ones are BUSY-TENTATIVE', () => {
     const texts = [
       THUNDERBIRD_MEETING, // 08:00-09:30Z, confirmed
-      event('lunch', 'DTSTART:20260302T120000Z', 'DTEND:20260302T130000Z', 'TRANSP:TRANSPARENT', 'SUMMARY:Lunch (free)'),
+      event(
+        'lunch',
+        'DTSTART:20260302T120000Z',
+        'DTEND:20260302T130000Z',
+        'TRANSP:TRANSPARENT',
+        'SUMMARY:Lunch (free)',
+      ),
       event('cancelled', 'DTSTART:20260302T140000Z', 'DTEND:20260302T150000Z', 'STATUS:CANCELLED'),
       event('maybe', 'DTSTART:20260302T160000Z', 'DTEND:20260302T170000Z', 'STATUS:TENTATIVE'),
     ];
@@ -62,9 +85,14 @@ describe('busyPeriods (RFC 4791 section 7.10)', () => {
   test('all-day events block their days unless transparent; tasks and events without duration take no time', () => {
     const holiday = event('holiday', 'DTSTART;VALUE=DATE:20260302', 'SUMMARY:Out of office');
     const reminder = event('reminder', 'DTSTART:20260302T090000Z', 'SUMMARY:Call the bank');
-    expect(readable(busyPeriods([holiday, reminder, THUNDERBIRD_TASK, ALL_DAY_OFFSITE], range('2026-03-01T00:00:00Z', '2026-03-31T00:00:00Z')))).toEqual([
-      'BUSY 2026-03-02T00:00:00.000Z 2026-03-03T00:00:00.000Z',
-    ]);
+    expect(
+      readable(
+        busyPeriods(
+          [holiday, reminder, THUNDERBIRD_TASK, ALL_DAY_OFFSITE],
+          range('2026-03-01T00:00:00Z', '2026-03-31T00:00:00Z'),
+        ),
+      ),
+    ).toEqual(['BUSY 2026-03-02T00:00:00.000Z 2026-03-03T00:00:00.000Z']);
   });
 
   test('VFREEBUSY periods count with their FBTYPE; FREE time does not', () => {
@@ -93,7 +121,10 @@ describe('busyPeriods (RFC 4791 section 7.10)', () => {
 
   test('an event every second for a year stays bounded', () => {
     const started = Date.now();
-    busyPeriods([single('VEVENT', 'DTSTART:20260302T100000Z', 'DURATION:PT1S', 'RRULE:FREQ=SECONDLY')], range('2026-03-02T00:00:00Z', '2027-03-02T00:00:00Z'));
+    busyPeriods(
+      [single('VEVENT', 'DTSTART:20260302T100000Z', 'DURATION:PT1S', 'RRULE:FREQ=SECONDLY')],
+      range('2026-03-02T00:00:00Z', '2027-03-02T00:00:00Z'),
+    );
     expect(Date.now() - started).toBeLessThan(3_000);
   });
 });
@@ -105,7 +136,11 @@ describe('freeBusyCalendar', () => {
       { start: new Date('2026-03-02T08:00:00Z'), end: new Date('2026-03-02T09:30:00Z'), type: 'BUSY' },
       { start: new Date('2026-03-02T18:00:00Z'), end: new Date('2026-03-02T19:00:00Z'), type: 'BUSY-UNAVAILABLE' },
     ];
-    const text = freeBusyCalendar(periods, range('2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z'), new Date('2026-03-01T12:34:56Z'));
+    const text = freeBusyCalendar(
+      periods,
+      range('2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z'),
+      new Date('2026-03-01T12:34:56Z'),
+    );
     expect(text).toBe(
       ics(
         'BEGIN:VCALENDAR',
@@ -125,7 +160,11 @@ describe('freeBusyCalendar', () => {
   });
 
   test('no busy time: just the range', () => {
-    const text = freeBusyCalendar([], range('2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z'), new Date('2026-03-01T00:00:00Z'));
+    const text = freeBusyCalendar(
+      [],
+      range('2026-03-02T00:00:00Z', '2026-03-03T00:00:00Z'),
+      new Date('2026-03-01T00:00:00Z'),
+    );
     expect(text).not.toContain('FREEBUSY:');
     expect(text).toContain('DTSTART:20260302T000000Z\r\nDTEND:20260303T000000Z\r\n');
   });

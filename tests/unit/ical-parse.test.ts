@@ -1,4 +1,9 @@
-import { CalendarObjectError, parseCalendarObject, type CalendarPrecondition, type ComponentType } from '../../server/src/ical';
+import {
+  CalendarObjectError,
+  parseCalendarObject,
+  type CalendarPrecondition,
+  type ComponentType,
+} from '../../server/src/ical';
 import { occurrenceSpan } from '../../server/src/ical/calendar-object';
 import { parseCalendarText } from '../../server/src/ical/document';
 import { recurrenceSets } from '../../server/src/ical/occurrences';
@@ -16,9 +21,13 @@ import {
 } from './ical-fixtures';
 
 const all: ComponentType[] = ['VEVENT', 'VTODO', 'VJOURNAL'];
-const parse = (text: string, supportedComponents: ComponentType[] = all) => parseCalendarObject(text, { supportedComponents });
+const parse = (text: string, supportedComponents: ComponentType[] = all) =>
+  parseCalendarObject(text, { supportedComponents });
 
-function refusal(text: string, supportedComponents: ComponentType[] = all): { precondition: CalendarPrecondition; message: string } {
+function refusal(
+  text: string,
+  supportedComponents: ComponentType[] = all,
+): { precondition: CalendarPrecondition; message: string } {
   try {
     parse(text, supportedComponents);
   } catch (error) {
@@ -45,7 +54,8 @@ describe('what clients send is accepted', () => {
   });
 
   test('a byte order mark, LF-only line endings and a missing PRODID', () => {
-    const text = '\uFEFF' + ['BEGIN:VCALENDAR', 'VERSION:2.0', ...event(...meetingLines), 'END:VCALENDAR', ''].join('\n');
+    const text =
+      '\uFEFF' + ['BEGIN:VCALENDAR', 'VERSION:2.0', ...event(...meetingLines), 'END:VCALENDAR', ''].join('\n');
     expect(parse(text).fields.summary).toBe('Meeting');
   });
 
@@ -71,11 +81,26 @@ describe('what clients send is accepted', () => {
 describe('preconditions (RFC 4791 section 5.3.2)', () => {
   test.each<[string, string, CalendarPrecondition, RegExp]>([
     ['text that is not iCalendar', 'Hello, this is not a calendar\r\n', 'valid-calendar-data', /not valid iCalendar/],
-    ['a component that never ends', ics('BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', ...meetingLines), 'valid-calendar-data', /not valid iCalendar/],
+    [
+      'a component that never ends',
+      ics('BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', ...meetingLines),
+      'valid-calendar-data',
+      /not valid iCalendar/,
+    ],
     ['an empty body', '', 'valid-calendar-data', /empty/],
     ['a VEVENT without VCALENDAR', ics(...event(...meetingLines)), 'valid-calendar-data', /VEVENT, not a VCALENDAR/],
-    ['no VERSION', ics('BEGIN:VCALENDAR', 'PRODID:-//Example//Tests//EN', ...event(...meetingLines), 'END:VCALENDAR'), 'valid-calendar-data', /no VERSION/],
-    ['vCalendar 1.0', ics('BEGIN:VCALENDAR', 'VERSION:1.0', ...event(...meetingLines), 'END:VCALENDAR'), 'valid-calendar-data', /VERSION is "1.0"/],
+    [
+      'no VERSION',
+      ics('BEGIN:VCALENDAR', 'PRODID:-//Example//Tests//EN', ...event(...meetingLines), 'END:VCALENDAR'),
+      'valid-calendar-data',
+      /no VERSION/,
+    ],
+    [
+      'vCalendar 1.0',
+      ics('BEGIN:VCALENDAR', 'VERSION:1.0', ...event(...meetingLines), 'END:VCALENDAR'),
+      'valid-calendar-data',
+      /VERSION is "1.0"/,
+    ],
     ['a VEVENT without UID', calendarWith(...event(...meetingLines.slice(1))), 'valid-calendar-data', /no UID/],
     [
       'an event that ends before it starts',
@@ -83,8 +108,18 @@ describe('preconditions (RFC 4791 section 5.3.2)', () => {
       'valid-calendar-data',
       /ends .* before it starts/,
     ],
-    ['an RRULE with an unknown frequency', calendarWith(...event(...meetingLines, 'RRULE:FREQ=FORTNIGHTLY')), 'valid-calendar-data', /FORTNIGHTLY/],
-    ['an RRULE without FREQ', calendarWith(...event(...meetingLines, 'RRULE:BYDAY=MO;COUNT=3')), 'valid-calendar-data', /FREQ/],
+    [
+      'an RRULE with an unknown frequency',
+      calendarWith(...event(...meetingLines, 'RRULE:FREQ=FORTNIGHTLY')),
+      'valid-calendar-data',
+      /FORTNIGHTLY/,
+    ],
+    [
+      'an RRULE without FREQ',
+      calendarWith(...event(...meetingLines, 'RRULE:BYDAY=MO;COUNT=3')),
+      'valid-calendar-data',
+      /FREQ/,
+    ],
     [
       'an RRULE ical.js refuses to iterate',
       calendarWith(...event(...meetingLines, 'RRULE:FREQ=DAILY;BYYEARDAY=40')),
@@ -93,7 +128,9 @@ describe('preconditions (RFC 4791 section 5.3.2)', () => {
     ],
     [
       'a TZID that is neither defined nor an IANA name',
-      calendarWith(...event(...meetingLines.slice(0, 2), 'DTSTART;TZID=Mars/Olympus_Mons:20260302T100000', 'SUMMARY:Meeting')),
+      calendarWith(
+        ...event(...meetingLines.slice(0, 2), 'DTSTART;TZID=Mars/Olympus_Mons:20260302T100000', 'SUMMARY:Meeting'),
+      ),
       'valid-calendar-data',
       /Mars\/Olympus_Mons/,
     ],
@@ -103,22 +140,48 @@ describe('preconditions (RFC 4791 section 5.3.2)', () => {
       'valid-calendar-data',
       /DTSTART/,
     ],
-    ['a VEVENT without DTSTART', calendarWith(...event('UID:meeting@example.com', 'DTSTAMP:20260201T000000Z', 'SUMMARY:Meeting')), 'valid-calendar-data', /no DTSTART/],
-    ['both DTEND and DURATION', calendarWith(...event(...meetingLines, 'DURATION:PT1H')), 'valid-calendar-data', /both DTEND and DURATION/],
+    [
+      'a VEVENT without DTSTART',
+      calendarWith(...event('UID:meeting@example.com', 'DTSTAMP:20260201T000000Z', 'SUMMARY:Meeting')),
+      'valid-calendar-data',
+      /no DTSTART/,
+    ],
+    [
+      'both DTEND and DURATION',
+      calendarWith(...event(...meetingLines, 'DURATION:PT1H')),
+      'valid-calendar-data',
+      /both DTEND and DURATION/,
+    ],
     [
       'an event and a task',
-      calendarWith(...event(...meetingLines), 'BEGIN:VTODO', 'UID:meeting@example.com', 'DTSTAMP:20260201T000000Z', 'END:VTODO'),
+      calendarWith(
+        ...event(...meetingLines),
+        'BEGIN:VTODO',
+        'UID:meeting@example.com',
+        'DTSTAMP:20260201T000000Z',
+        'END:VTODO',
+      ),
       'valid-calendar-object-resource',
       /mixes component types/,
     ],
-    ['only a VTIMEZONE', calendarWith(...BERLIN_VTIMEZONE), 'valid-calendar-object-resource', /no VEVENT, VTODO or VJOURNAL/],
+    [
+      'only a VTIMEZONE',
+      calendarWith(...BERLIN_VTIMEZONE),
+      'valid-calendar-object-resource',
+      /no VEVENT, VTODO or VJOURNAL/,
+    ],
     [
       'two UIDs',
       calendarWith(...event(...meetingLines), ...event('UID:other@example.com', ...meetingLines.slice(1))),
       'valid-calendar-object-resource',
       /different UIDs/,
     ],
-    ['two masters', calendarWith(...event(...meetingLines), ...event(...meetingLines)), 'valid-calendar-object-resource', /only one can be the master/],
+    [
+      'two masters',
+      calendarWith(...event(...meetingLines), ...event(...meetingLines)),
+      'valid-calendar-object-resource',
+      /only one can be the master/,
+    ],
     [
       'two overrides of the same instance',
       calendarWith(
@@ -131,7 +194,14 @@ describe('preconditions (RFC 4791 section 5.3.2)', () => {
     ],
     [
       'a scheduling METHOD',
-      ics('BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Example//Tests//EN', 'METHOD:REQUEST', ...event(...meetingLines), 'END:VCALENDAR'),
+      ics(
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//Example//Tests//EN',
+        'METHOD:REQUEST',
+        ...event(...meetingLines),
+        'END:VCALENDAR',
+      ),
       'valid-calendar-object-resource',
       /METHOD/,
     ],
@@ -200,12 +270,22 @@ describe('fields', () => {
 
   test('an all-day event: dates at 00:00Z, the end exclusive, no time zone', () => {
     const { fields } = parse(ALL_DAY_OFFSITE);
-    expect(fields).toMatchObject({ start: '2026-03-12T00:00:00.000Z', end: '2026-03-14T00:00:00.000Z', allDay: true, timezone: null });
+    expect(fields).toMatchObject({
+      start: '2026-03-12T00:00:00.000Z',
+      end: '2026-03-14T00:00:00.000Z',
+      allDay: true,
+      timezone: null,
+    });
   });
 
   test('a floating event: its wall time read as UTC, no time zone, the end from DURATION', () => {
     const { fields } = parse(FLOATING_WAKE_UP);
-    expect(fields).toMatchObject({ start: '2026-03-10T08:00:00.000Z', end: '2026-03-10T08:30:00.000Z', allDay: false, timezone: null });
+    expect(fields).toMatchObject({
+      start: '2026-03-10T08:00:00.000Z',
+      end: '2026-03-10T08:30:00.000Z',
+      allDay: false,
+      timezone: null,
+    });
   });
 
   test('a task: DUE is its end (Berlin summer time in April)', () => {
@@ -248,12 +328,19 @@ describe('fields', () => {
   });
 
   test('only an override stored (an invitation to one instance): its fields are used', () => {
-    const text = weeklySeries([]).replace('DTSTART:20260302T100000Z', 'RECURRENCE-ID:20260309T100000Z\r\nDTSTART:20260310T100000Z').replace('DTEND:20260302T110000Z', 'DTEND:20260310T110000Z');
+    const text = weeklySeries([])
+      .replace('DTSTART:20260302T100000Z', 'RECURRENCE-ID:20260309T100000Z\r\nDTSTART:20260310T100000Z')
+      .replace('DTEND:20260302T110000Z', 'DTEND:20260310T110000Z');
     expect(parse(text).fields.start).toBe('2026-03-10T10:00:00.000Z');
   });
 
   test('DATE exdates stay dates', () => {
-    const text = single('VEVENT', 'DTSTART;VALUE=DATE:20260302', 'RRULE:FREQ=DAILY;COUNT=5', 'EXDATE;VALUE=DATE:20260303,20260305');
+    const text = single(
+      'VEVENT',
+      'DTSTART;VALUE=DATE:20260302',
+      'RRULE:FREQ=DAILY;COUNT=5',
+      'EXDATE;VALUE=DATE:20260303,20260305',
+    );
     expect(parse(text).fields.exdates).toEqual(['2026-03-03', '2026-03-05']);
   });
 
@@ -292,7 +379,9 @@ describe('fields', () => {
       'BEGIN:VCALENDAR',
       'VERSION:2.0',
       'PRODID:-//Mozilla.org/NONSGML Mozilla Calendar V1.0//EN',
-      ...BERLIN_VTIMEZONE.map((line) => line.replace('TZID:Europe/Berlin', 'TZID:/mozilla.org/20050126_1/Europe/Berlin')),
+      ...BERLIN_VTIMEZONE.map((line) =>
+        line.replace('TZID:Europe/Berlin', 'TZID:/mozilla.org/20050126_1/Europe/Berlin'),
+      ),
       'BEGIN:VEVENT',
       'UID:old-sunbird',
       'DTSTAMP:20260201T000000Z',
@@ -302,8 +391,14 @@ describe('fields', () => {
     );
     expect(parse(mozilla).fields).toMatchObject({ start: '2026-03-02T08:00:00.000Z', timezone: 'Europe/Berlin' });
 
-    const licLocation = GOOGLE_WEEKLY_SYNC.replace(/America\/New_York(?=[:\r])/g, 'Eastern').replace('X-LIC-LOCATION:Eastern', 'X-LIC-LOCATION:America/New_York');
-    expect(parse(licLocation).fields).toMatchObject({ start: '2026-03-02T14:00:00.000Z', timezone: 'America/New_York' });
+    const licLocation = GOOGLE_WEEKLY_SYNC.replace(/America\/New_York(?=[:\r])/g, 'Eastern').replace(
+      'X-LIC-LOCATION:Eastern',
+      'X-LIC-LOCATION:America/New_York',
+    );
+    expect(parse(licLocation).fields).toMatchObject({
+      start: '2026-03-02T14:00:00.000Z',
+      timezone: 'America/New_York',
+    });
   });
 
   test("an object's own VTIMEZONE is used, and does not leak into other objects", () => {
@@ -342,7 +437,10 @@ describe('occurrence bounds', () => {
   };
 
   test('a single timed event covers its start to its end', () => {
-    expect(bounds(THUNDERBIRD_MEETING)).toEqual({ first: '2026-03-02T08:00:00.000Z', last: '2026-03-02T09:30:00.000Z' });
+    expect(bounds(THUNDERBIRD_MEETING)).toEqual({
+      first: '2026-03-02T08:00:00.000Z',
+      last: '2026-03-02T09:30:00.000Z',
+    });
   });
 
   test('a weekly series with COUNT ends with its last instance', () => {
@@ -360,25 +458,30 @@ describe('occurrence bounds', () => {
   });
 
   test('an unbounded series has no last occurrence', () => {
-    expect(bounds(weeklySeries(['RRULE:FREQ=WEEKLY;BYDAY=MO']))).toEqual({ first: '2026-03-02T10:00:00.000Z', last: null });
+    expect(bounds(weeklySeries(['RRULE:FREQ=WEEKLY;BYDAY=MO']))).toEqual({
+      first: '2026-03-02T10:00:00.000Z',
+      last: null,
+    });
   });
 
   test('an override moved two weeks after the last instance widens the end', () => {
-    const text = weeklySeries(['RRULE:FREQ=WEEKLY;COUNT=4'], [
-      'RECURRENCE-ID:20260323T100000Z',
-      'DTSTART:20260406T100000Z',
-      'DTEND:20260406T110000Z',
-      'SUMMARY:Weekly review (postponed)',
-    ]);
+    const text = weeklySeries(
+      ['RRULE:FREQ=WEEKLY;COUNT=4'],
+      [
+        'RECURRENCE-ID:20260323T100000Z',
+        'DTSTART:20260406T100000Z',
+        'DTEND:20260406T110000Z',
+        'SUMMARY:Weekly review (postponed)',
+      ],
+    );
     expect(bounds(text)).toEqual({ first: '2026-03-02T10:00:00.000Z', last: '2026-04-06T11:00:00.000Z' });
   });
 
   test('an override moved before the series start widens the start', () => {
-    const text = weeklySeries(['RRULE:FREQ=WEEKLY;COUNT=4'], [
-      'RECURRENCE-ID:20260302T100000Z',
-      'DTSTART:20260226T090000Z',
-      'DTEND:20260226T100000Z',
-    ]);
+    const text = weeklySeries(
+      ['RRULE:FREQ=WEEKLY;COUNT=4'],
+      ['RECURRENCE-ID:20260302T100000Z', 'DTSTART:20260226T090000Z', 'DTEND:20260226T100000Z'],
+    );
     expect(bounds(text)).toEqual({ first: '2026-02-26T09:00:00.000Z', last: '2026-03-23T11:00:00.000Z' });
   });
 
@@ -417,18 +520,27 @@ describe('occurrence bounds', () => {
   test('tasks: DUE alone, no dates at all, only CREATED', () => {
     expect(bounds(THUNDERBIRD_TASK)).toEqual({ first: '2026-04-15T16:00:00.000Z', last: '2026-04-15T16:00:00.000Z' });
     expect(bounds(single('VTODO', 'SUMMARY:Someday'))).toEqual({ first: null, last: null });
-    expect(bounds(single('VTODO', 'CREATED:20260301T090000Z'))).toEqual({ first: '2026-03-01T09:00:00.000Z', last: null });
+    expect(bounds(single('VTODO', 'CREATED:20260301T090000Z'))).toEqual({
+      first: '2026-03-01T09:00:00.000Z',
+      last: null,
+    });
   });
 
   test('a series with more instances than the expansion may produce is reported unbounded, not cut short', () => {
     const started = Date.now();
-    expect(bounds(weeklySeries(['RRULE:FREQ=MINUTELY;COUNT=500000']))).toEqual({ first: '2026-03-02T10:00:00.000Z', last: null });
+    expect(bounds(weeklySeries(['RRULE:FREQ=MINUTELY;COUNT=500000']))).toEqual({
+      first: '2026-03-02T10:00:00.000Z',
+      last: null,
+    });
     expect(Date.now() - started).toBeLessThan(1_000);
 
     // The same limit reached while expanding (a small budget keeps the test quick).
     const daily = weeklySeries(['RRULE:FREQ=DAILY;UNTIL=20300101T000000Z']);
     const [set] = recurrenceSets(parseCalendarText(daily).root);
     expect(occurrenceSpan(set, 10_000).lastOccurrence?.toISOString()).toBe('2029-12-31T11:00:00.000Z');
-    expect(occurrenceSpan(set, 1_000)).toEqual({ firstOccurrence: new Date('2026-03-02T10:00:00Z'), lastOccurrence: null });
+    expect(occurrenceSpan(set, 1_000)).toEqual({
+      firstOccurrence: new Date('2026-03-02T10:00:00Z'),
+      lastOccurrence: null,
+    });
   });
 });

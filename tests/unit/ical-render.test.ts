@@ -44,7 +44,8 @@ function expectValidOutput(text: string): void {
 describe('renderCalendarData', () => {
   test('an empty request returns the stored bytes, whatever they look like', () => {
     expect(renderCalendarData(APPLE_LUNCH, {})).toBe(APPLE_LUNCH);
-    const quirky = '\uFEFFBEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x\nDTSTART:20260302T100000Z\nEND:VEVENT\nEND:VCALENDAR';
+    const quirky =
+      '\uFEFFBEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:x\nDTSTART:20260302T100000Z\nEND:VEVENT\nEND:VCALENDAR';
     expect(renderCalendarData(quirky, {})).toBe(quirky);
   });
 
@@ -54,7 +55,9 @@ describe('renderCalendarData', () => {
         props: [{ name: 'VERSION', novalue: false }],
         comps: [
           select('VEVENT', {
-            props: ['UID', 'SUMMARY', 'DTSTART', 'DTEND'].map((name) => ({ name, novalue: false })).concat([{ name: 'DESCRIPTION', novalue: true }]),
+            props: ['UID', 'SUMMARY', 'DTSTART', 'DTEND']
+              .map((name) => ({ name, novalue: false }))
+              .concat([{ name: 'DESCRIPTION', novalue: true }]),
           }),
           select('VTIMEZONE'),
         ],
@@ -99,7 +102,11 @@ describe('renderCalendarData', () => {
       expect(propertiesOf(output, 'VEVENT', 'X-APPLE-STRUCTURED-LOCATION')).toEqual([
         [
           'x-apple-structured-location',
-          { 'x-address': 'Kurfürstenstraße 58, 10785 Berlin, Germany', 'x-apple-radius': '70.5', 'x-title': 'Café Einstein' },
+          {
+            'x-address': 'Kurfürstenstraße 58, 10785 Berlin, Germany',
+            'x-apple-radius': '70.5',
+            'x-title': 'Café Einstein',
+          },
           'uri',
           'geo:52.502,13.355',
         ],
@@ -112,7 +119,9 @@ describe('renderCalendarData', () => {
 
   describe('expand', () => {
     test('a weekly series across the US DST change: EXDATE left out, the override in place of its instance, all in UTC', () => {
-      const output = renderCalendarData(GOOGLE_WEEKLY_SYNC, { expand: range('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z') });
+      const output = renderCalendarData(GOOGLE_WEEKLY_SYNC, {
+        expand: range('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z'),
+      });
       expectValidOutput(output);
       expect(output).not.toMatch(/RRULE|EXDATE|RDATE|TZID|BEGIN:VTIMEZONE/);
       const instances = components(output, 'VEVENT').map((event) => ({
@@ -149,12 +158,16 @@ describe('renderCalendarData', () => {
       ]);
       // Everything else of the master comes along with each instance.
       for (const event of components(output, 'VEVENT').filter((lines) => lines.includes('SUMMARY:Team sync'))) {
-        expect(event).toContain('ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;CN=Sam Ortiz;X-NUM-GUESTS=0:mailto:sam@example.com');
+        expect(event).toContain(
+          'ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;CN=Sam Ortiz;X-NUM-GUESTS=0:mailto:sam@example.com',
+        );
       }
     });
 
     test('only instances in the range', () => {
-      const output = renderCalendarData(GOOGLE_WEEKLY_SYNC, { expand: range('2026-03-24T00:00:00Z', '2026-03-31T00:00:00Z') });
+      const output = renderCalendarData(GOOGLE_WEEKLY_SYNC, {
+        expand: range('2026-03-24T00:00:00Z', '2026-03-31T00:00:00Z'),
+      });
       expect(components(output, 'VEVENT').map((event) => event.find((line) => line.startsWith('DTSTART')))).toEqual([
         'DTSTART:20260325T180000Z',
         'DTSTART:20260330T130000Z',
@@ -162,14 +175,18 @@ describe('renderCalendarData', () => {
     });
 
     test('a single event in a time zone is converted to UTC; dates stay dates', () => {
-      const timed = renderCalendarData(THUNDERBIRD_MEETING, { expand: range('2026-03-01T00:00:00Z', '2026-03-03T00:00:00Z') });
+      const timed = renderCalendarData(THUNDERBIRD_MEETING, {
+        expand: range('2026-03-01T00:00:00Z', '2026-03-03T00:00:00Z'),
+      });
       const [event] = components(timed, 'VEVENT');
       expect(event).toContain('DTSTART:20260302T080000Z');
       expect(event).toContain('DTEND:20260302T093000Z');
       expect(event.some((line) => line.startsWith('RECURRENCE-ID'))).toBe(false);
       expect(timed).not.toContain('VTIMEZONE');
 
-      const allDay = renderCalendarData(ALL_DAY_OFFSITE, { expand: range('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z') });
+      const allDay = renderCalendarData(ALL_DAY_OFFSITE, {
+        expand: range('2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z'),
+      });
       expect(components(allDay, 'VEVENT')[0]).toContain('DTSTART;VALUE=DATE:20260312');
     });
 
@@ -191,11 +208,23 @@ describe('renderCalendarData', () => {
   test('limit-recurrence-set: the master and only the overrides that touch the range', () => {
     const series = weeklySeries(
       ['RRULE:FREQ=WEEKLY;COUNT=10'],
-      ['RECURRENCE-ID:20260309T100000Z', 'DTSTART:20260310T100000Z', 'DTEND:20260310T110000Z', 'SUMMARY:Tuesday this time'],
+      [
+        'RECURRENCE-ID:20260309T100000Z',
+        'DTSTART:20260310T100000Z',
+        'DTEND:20260310T110000Z',
+        'SUMMARY:Tuesday this time',
+      ],
       ['RECURRENCE-ID:20260406T100000Z', 'DTSTART:20260407T100000Z', 'DTEND:20260407T110000Z', 'SUMMARY:Tuesday again'],
-      ['RECURRENCE-ID:20260413T100000Z', 'DTSTART:20260311T100000Z', 'DTEND:20260311T110000Z', 'SUMMARY:Pulled forward'],
+      [
+        'RECURRENCE-ID:20260413T100000Z',
+        'DTSTART:20260311T100000Z',
+        'DTEND:20260311T110000Z',
+        'SUMMARY:Pulled forward',
+      ],
     );
-    const output = renderCalendarData(series, { limitRecurrenceSet: range('2026-03-09T00:00:00Z', '2026-03-16T00:00:00Z') });
+    const output = renderCalendarData(series, {
+      limitRecurrenceSet: range('2026-03-09T00:00:00Z', '2026-03-16T00:00:00Z'),
+    });
     expectValidOutput(output);
     const summaries = components(output, 'VEVENT').map((event) => event.find((line) => line.startsWith('SUMMARY:')));
     expect(summaries).toEqual(['SUMMARY:Weekly review', 'SUMMARY:Tuesday this time', 'SUMMARY:Pulled forward']);
@@ -215,7 +244,11 @@ describe('renderCalendarData', () => {
       'END:VFREEBUSY',
       'END:VCALENDAR',
     );
-    const output = renderCalendarData(published, { limitFreebusySet: range('2026-03-03T00:00:00Z', '2026-03-04T00:00:00Z') });
-    expect(components(output, 'VFREEBUSY')[0].filter((line) => line.startsWith('FREEBUSY'))).toEqual(['FREEBUSY:20260303T090000Z/PT1H']);
+    const output = renderCalendarData(published, {
+      limitFreebusySet: range('2026-03-03T00:00:00Z', '2026-03-04T00:00:00Z'),
+    });
+    expect(components(output, 'VFREEBUSY')[0].filter((line) => line.startsWith('FREEBUSY'))).toEqual([
+      'FREEBUSY:20260303T090000Z/PT1H',
+    ]);
   });
 });

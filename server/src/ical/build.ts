@@ -97,13 +97,14 @@ function editObject(input: EventInput, previous: string, now: Date): string {
   }
 
   for (const name of ['summary', 'description', 'location', 'url'] as const) {
-    if ((input[name] ?? null) !== old[name]) {
+    if ((input[name] || null) !== old[name]) {
       setText(master, name, input[name]);
       changed = true;
     }
   }
 
-  const inputTimezone = normalizedTimezone(input.timezone);
+  // A time zone means nothing for an all-day or undated event (the CMS may still send the calendar's).
+  const inputTimezone = input.allDay || input.start === null ? null : normalizedTimezone(input.timezone);
   const styleChanged = input.allDay !== old.allDay || inputTimezone !== old.timezone || typeChanged;
   const startProperty = master.getFirstProperty('dtstart');
   const startStyle = styleChanged || !startProperty ? styleFromInput(input, root) : styleOf(startProperty);
@@ -112,7 +113,11 @@ function editObject(input: EventInput, previous: string, now: Date): string {
     writeStart(master, input, startStyle);
     changed = rescheduled = true;
   }
-  if (styleChanged || !sameInstant(input.end, old.end) || (!sameInstant(input.start, old.start) && usesDuration(master))) {
+  if (
+    styleChanged ||
+    !sameInstant(input.end, old.end) ||
+    (!sameInstant(input.start, old.start) && usesDuration(master))
+  ) {
     const endProperty = master.getFirstProperty(input.componentType === 'VTODO' ? 'due' : 'dtend');
     const endStyle = !styleChanged && endProperty ? styleOf(endProperty) : startStyle;
     if (!keepsDuration(master, input)) {
@@ -124,13 +129,10 @@ function editObject(input: EventInput, previous: string, now: Date): string {
     writeRule(master, input.rrule);
     changed = rescheduled = true;
   }
-  if (styleChanged || !sameDates(input.exdates, old.exdates)) {
-    if (styleChanged && !input.exdates?.length && !master.hasProperty('exdate')) {
-      // nothing to rewrite
-    } else {
-      writeExdates(master, input, startStyle);
-      changed = rescheduled = true;
-    }
+  // EXDATEs follow DTSTART's value type and zone, so a new style rewrites them too.
+  if (!sameDates(input.exdates, old.exdates) || (styleChanged && master.hasProperty('exdate'))) {
+    writeExdates(master, input, startStyle);
+    changed = rescheduled = true;
   }
   if ((input.eventStatus ?? null) !== old.eventStatus) {
     setText(master, 'status', statusText(input.eventStatus));
@@ -247,7 +249,8 @@ function writeRule(component: ICAL.Component, rule: string | null): void {
   } catch (error) {
     throw new CalendarObjectError('valid-calendar-data', `"${rule}" is not a recurrence rule: ${errorMessage(error)}`);
   }
-  if (!recur.freq) throw new CalendarObjectError('valid-calendar-data', `"${rule}" is not a recurrence rule: it has no FREQ`);
+  if (!recur.freq)
+    throw new CalendarObjectError('valid-calendar-data', `"${rule}" is not a recurrence rule: it has no FREQ`);
   component.addPropertyWithValue('rrule', recur);
 }
 
@@ -280,7 +283,10 @@ function styleOf(property: ICAL.Property): TimeStyle {
 
 /** An ISO instant as a Time in a style. A DATE takes the instant's UTC date (all-day values are dates at 00:00Z). */
 function timeIn(iso: string, style: TimeStyle): ICAL.Time {
-  const utc = utcTime(new Date(Date.parse(iso)));
+  const instant = Date.parse(iso);
+  if (Number.isNaN(instant))
+    throw new CalendarObjectError('valid-calendar-data', `"${iso}" is not a date or date-time`);
+  const utc = utcTime(new Date(instant));
   switch (style.kind) {
     case 'date':
       return ICAL.Time.fromData({ year: utc.year, month: utc.month, day: utc.day, isDate: true });
@@ -359,11 +365,11 @@ function writeExdates(component: ICAL.Component, input: EventInput, style: TimeS
     } else {
       time = timeIn(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value, style);
     }
-    writeTimeProperty(component, 'exdate', time, style);
+    addTimeProperty(component, 'exdate', time, style);
   }
 }
 
-function writeTimeProperty(component: ICAL.Component, name: string, time: ICAL.Time, style: TimeStyle): void {
+function addTimeProperty(component: ICAL.Component, name: string, time: ICAL.Time, style: TimeStyle): void {
   const property = new ICAL.Property(name);
   property.setValue(time);
   if (style.kind === 'zoned') property.setParameter('tzid', style.tzid);

@@ -60,13 +60,16 @@ export function parseCalendarObject(text: string, options: { supportedComponents
   if (version !== '2.0') {
     throw new CalendarObjectError(
       'valid-calendar-data',
-      version === null ? 'The VCALENDAR has no VERSION property (expected VERSION:2.0)' : `VERSION is "${String(version)}", expected 2.0`,
+      version === null
+        ? 'The VCALENDAR has no VERSION property (expected VERSION:2.0)'
+        : `VERSION is "${String(version)}", expected 2.0`,
     );
   }
-  if (unknownTzids.length > 0) {
+  const unresolved = unresolvedTimeTzid(root, unknownTzids);
+  if (unresolved) {
     throw new CalendarObjectError(
       'valid-calendar-data',
-      `TZID "${unknownTzids[0]}" has no VTIMEZONE in the object and is not an IANA time zone name`,
+      `TZID "${unresolved}" has no VTIMEZONE in the object and is not an IANA time zone name`,
     );
   }
   if (root.hasProperty('method')) {
@@ -78,7 +81,10 @@ export function parseCalendarObject(text: string, options: { supportedComponents
 
   const components = root.getAllSubcomponents();
   if (components.some((component) => component.name === 'vfreebusy')) {
-    throw new CalendarObjectError('valid-calendar-object-resource', 'A VFREEBUSY cannot be stored in a calendar collection');
+    throw new CalendarObjectError(
+      'valid-calendar-object-resource',
+      'A VFREEBUSY cannot be stored in a calendar collection',
+    );
   }
   const calendarComponents = components.filter((component) => isComponentType(component.name.toUpperCase()));
   const types = [...new Set(calendarComponents.map((component) => component.name.toUpperCase() as ComponentType))];
@@ -150,6 +156,23 @@ export function parseCalendarObject(text: string, options: { supportedComponents
   return { uid, componentType, fields: eventFields(fieldsSource, root), firstOccurrence, lastOccurrence };
 }
 
+/**
+ * The first unknown TZID a date property uses. Unknown TZIDs on other properties (X- properties) are left alone:
+ * this layer never reads them.
+ */
+function unresolvedTimeTzid(component: ICAL.Component, unknownTzids: string[]): string | null {
+  if (unknownTzids.length === 0 || component.name === 'vtimezone') return null;
+  for (const property of component.getAllProperties()) {
+    const tzid = property.getFirstParameter('tzid');
+    if (timeProperties.includes(property.name) && typeof tzid === 'string' && unknownTzids.includes(tzid)) return tzid;
+  }
+  for (const child of component.getAllSubcomponents()) {
+    const tzid = unresolvedTimeTzid(child, unknownTzids);
+    if (tzid) return tzid;
+  }
+  return null;
+}
+
 function isComponentType(name: string): name is ComponentType {
   return (componentTypes as readonly string[]).includes(name);
 }
@@ -174,7 +197,10 @@ function checkTimes(component: ICAL.Component): void {
   const name = component.name.toUpperCase();
   const dtstart = timeValue(component, 'dtstart');
   if (name === 'VEVENT' && !dtstart) {
-    throw new CalendarObjectError('valid-calendar-data', 'A VEVENT has no DTSTART (required in a calendar object resource)');
+    throw new CalendarObjectError(
+      'valid-calendar-data',
+      'A VEVENT has no DTSTART (required in a calendar object resource)',
+    );
   }
   const dtend = timeValue(component, 'dtend');
   if (dtend && component.hasProperty('duration')) {
@@ -199,7 +225,10 @@ function checkTimes(component: ICAL.Component): void {
   } catch (error) {
     if (error instanceof ExpansionLimitReached) return; // readable, merely sparse: expansion budgets handle it
     const rule = component.getFirstProperty('rrule')?.toICALString() ?? 'RRULE';
-    throw new CalendarObjectError('valid-calendar-data', `${rule} is not a usable recurrence rule: ${errorMessage(error)}`);
+    throw new CalendarObjectError(
+      'valid-calendar-data',
+      `${rule} is not a usable recurrence rule: ${errorMessage(error)}`,
+    );
   }
 }
 

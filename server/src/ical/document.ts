@@ -47,7 +47,9 @@ export function parseCalendarText(text: string): ParsedCalendar {
       throw new CalendarObjectError('valid-calendar-data', 'A VTIMEZONE has no TZID');
     }
   }
-  return { root, ...resolveTimezones(root) };
+  const resolved = resolveTimezones(root);
+  reuseExpandedTimezones(root);
+  return { root, ...resolved };
 }
 
 /** Every TZID parameter used in the tree outside VTIMEZONEs. */
@@ -94,6 +96,38 @@ function resolveTimezones(root: ICAL.Component): Omit<ParsedCalendar, 'root'> {
     }
   }
   return { addedTimezones, unknownTzids };
+}
+
+/** Time zones already expanded, by the text of their VTIMEZONE (so that a definition only ever serves its equals). */
+const expandedTimezones = new Map<string, ICAL.Timezone>();
+const EXPANDED_TIMEZONES_KEPT = 256;
+
+/**
+ * Gives the tree the already expanded ical.js Timezone for every VTIMEZONE seen before with the same text. ical.js
+ * expands a zone's rules from their DTSTART (1970, or 1601 for Outlook) on first use, which costs milliseconds per
+ * object; the same few definitions come with every object of a calendar. This fills ical.js's per-tree zone
+ * cache (an internal of ical.js, pinned at 2.2.1); should that internal change, every tree expands its own zones
+ * again, which is slower but just as right.
+ */
+function reuseExpandedTimezones(root: ICAL.Component): void {
+  const treeCache: unknown = (root as unknown as { _timezoneCache?: unknown })._timezoneCache;
+  if (!(treeCache instanceof Map)) return;
+  for (const zone of root.getAllSubcomponents('vtimezone')) {
+    const tzid = zone.getFirstPropertyValue('tzid');
+    if (typeof tzid !== 'string' || treeCache.has(tzid)) continue;
+    const key = zone.toString();
+    let timezone = expandedTimezones.get(key);
+    if (!timezone) {
+      // A detached copy, so that the cache does not keep this object's whole tree alive.
+      const definition = new ICAL.Component(JSON.parse(JSON.stringify(zone.toJSON())) as unknown[]);
+      timezone = new ICAL.Timezone({ component: definition, tzid });
+      if (expandedTimezones.size >= EXPANDED_TIMEZONES_KEPT) {
+        expandedTimezones.delete(expandedTimezones.keys().next().value as string);
+      }
+      expandedTimezones.set(key, timezone);
+    }
+    treeCache.set(tzid, timezone);
+  }
 }
 
 export function errorMessage(error: unknown): string {

@@ -117,6 +117,7 @@ class FilterEvaluation {
     const anyTriggerInRange = (first: ICAL.Time): boolean => {
       let time = first;
       for (let repetition = 0; repetition <= repetitions; repetition++) {
+        this.budget.spend(); // REPEAT:1000000 must not run away either
         const at = instantOf(time);
         if (start <= at && end > at) return true;
         if (repetition < repetitions) time = addNominal(time, interval as ICAL.Duration);

@@ -80,7 +80,8 @@ function busyOf(instance: Instance): Span | null {
   const type: BusyType = status === 'TENTATIVE' ? 'BUSY-TENTATIVE' : 'BUSY';
   const occurrence = instance.occurrence;
   if (occurrence.kind === 'span') return { start: occurrence.start, end: occurrence.end, type };
-  if (occurrence.kind === 'instant' && instance.start?.isDate) return { start: occurrence.at, end: occurrence.at + DAY_MS, type };
+  if (occurrence.kind === 'instant' && instance.start?.isDate)
+    return { start: occurrence.at, end: occurrence.at + DAY_MS, type };
   return null; // an event without duration takes no time
 }
 

@@ -169,7 +169,7 @@ export class ExpansionLimitReached extends Error {
   }
 }
 
-/** A number of expansion steps (instances produced, and candidate dates ical.js tests) shared by one operation. */
+/** Expansion steps (instances produced, and candidate dates a rule rejected) that one operation may still spend. */
 export class ExpansionBudget {
   private remaining: number;
 
@@ -242,7 +242,13 @@ interface DateSource {
   advance(): void;
 }
 
-const periodSeconds: Record<string, number> = { SECONDLY: 1, MINUTELY: 60, HOURLY: 3600, DAILY: 86_400, WEEKLY: 604_800 };
+const periodSeconds: Record<string, number> = {
+  SECONDLY: 1,
+  MINUTELY: 60,
+  HOURLY: 3600,
+  DAILY: 86_400,
+  WEEKLY: 604_800,
+};
 
 /**
  * A later start for a rule whose dates repeat with a fixed period of wall-clock time (SECONDLY to WEEKLY, no
@@ -270,7 +276,12 @@ function wallSeconds(time: ICAL.Time): number {
   return Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second) / 1000;
 }
 
-function ruleSource(rule: ICAL.Recur, dtstart: ICAL.Time, budget: ExpansionBudget, fromMs: number | undefined): DateSource {
+function ruleSource(
+  rule: ICAL.Recur,
+  dtstart: ICAL.Time,
+  budget: ExpansionBudget,
+  fromMs: number | undefined,
+): DateSource {
   const skippedTo = laterStart(rule, dtstart, fromMs);
   const iterator = budgetedIterator(rule, skippedTo ?? dtstart, budget);
   const source: DateSource = {
@@ -391,7 +402,8 @@ function endFromProperty(component: ICAL.Component, name: string, start: ICAL.Ti
 /** DURATION's end: its days and weeks are calendar days in the start's zone, its hours to seconds exact. */
 function endFromDuration(start: ICAL.Time, duration: ICAL.Duration): InstanceEnd {
   const time = () => addNominal(start, duration);
-  const exact = (duration.weeks === 0 && duration.days === 0) || isFloating(start) || start.zone === ICAL.Timezone.utcTimezone;
+  const exact =
+    (duration.weeks === 0 && duration.days === 0) || isFloating(start) || start.zone === ICAL.Timezone.utcTimezone;
   return { time, at: exact ? instantOf(start) + duration.toSeconds() * 1000 : instantOf(time()) };
 }
 
@@ -408,9 +420,12 @@ function once<T>(compute: () => T): () => T {
 }
 
 /** The instance a component describes when it starts at `start` (its own DTSTART, or a date of its recurrence set). */
-export function instanceAt(component: ICAL.Component, start: ICAL.Time | null, periodEnd: ICAL.Time | null = null): Instance {
-  const recurrenceId =
-    timeValue(component, 'recurrence-id') ?? (start && isRecurring(component) ? start : null);
+export function instanceAt(
+  component: ICAL.Component,
+  start: ICAL.Time | null,
+  periodEnd: ICAL.Time | null = null,
+): Instance {
+  const recurrenceId = timeValue(component, 'recurrence-id') ?? (start && isRecurring(component) ? start : null);
   const duration = durationValue(component, 'duration');
   const floating = start ? isFloating(start) : false;
   const make = (end: InstanceEnd | null, occurrence: Occurrence): Instance => ({
@@ -466,7 +481,10 @@ export function instanceAt(component: ICAL.Component, start: ICAL.Time | null, p
   // VJOURNAL (and anything else with a DTSTART)
   if (!start) return make(null, { kind: 'never' });
   const at = instantOf(start);
-  return make(null, start.isDate ? { kind: 'span', start: at, end: at + DAY_MS, floating } : { kind: 'instant', at, floating });
+  return make(
+    null,
+    start.isDate ? { kind: 'span', start: at, end: at + DAY_MS, floating } : { kind: 'instant', at, floating },
+  );
 }
 
 /** An override's own instance. */
@@ -487,7 +505,11 @@ export interface ExpansionWindow {
  * Every instance of a recurrence set: the master's dates with overridden ones replaced by their overrides, then
  * the overrides not met on the way (moved from later dates, or orphans). Master instances come in start order.
  */
-export function* instances(set: RecurrenceSet, budget: ExpansionBudget, window: ExpansionWindow = {}): Generator<Instance> {
+export function* instances(
+  set: RecurrenceSet,
+  budget: ExpansionBudget,
+  window: ExpansionWindow = {},
+): Generator<Instance> {
   const pending = new Map<string, ICAL.Component>();
   for (const override of set.overrides) {
     const recurrenceId = timeValue(override, 'recurrence-id');
@@ -539,7 +561,11 @@ export function windowFor(set: RecurrenceSet, range: TimeRange, lead = 0): Expan
 }
 
 /** The instances of a set that overlap a range, bounded by the range end. */
-export function* overlappingInstances(set: RecurrenceSet, range: TimeRange, budget: ExpansionBudget): Generator<Instance> {
+export function* overlappingInstances(
+  set: RecurrenceSet,
+  range: TimeRange,
+  budget: ExpansionBudget,
+): Generator<Instance> {
   for (const instance of instances(set, budget, windowFor(set, range))) {
     if (overlaps(instance.occurrence, range)) yield instance;
   }

@@ -82,8 +82,3 @@ export function addNominal(time: ICAL.Time, duration: ICAL.Duration): ICAL.Time 
   result.addDuration(duration);
   return result;
 }
-
-/** The iCalendar text form of a UTC instant: 20260302T080000Z. */
-export function icalUtc(ms: number): string {
-  return ICAL.Time.fromJSDate(new Date(ms), true).toICALString();
-}

@@ -29,7 +29,10 @@ export const eventStatuses: readonly EventStatus[] = [
 ];
 
 /** The CalDAV preconditions (RFC 4791 section 5.3.2) a stored object can fail. */
-export type CalendarPrecondition = 'valid-calendar-data' | 'valid-calendar-object-resource' | 'supported-calendar-component';
+export type CalendarPrecondition =
+  | 'valid-calendar-data'
+  | 'valid-calendar-object-resource'
+  | 'supported-calendar-component';
 
 /** A calendar object that cannot be stored; `precondition` is the CalDAV error element to answer with. */
 export class CalendarObjectError extends Error {

@@ -206,8 +206,8 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
       if (range) {
         // Objects without bounds (no dates, or unbounded series) stay candidates; the exact filter decides.
         where.$and = [
-          ...(range.end ? [{ $or: [{ firstOccurrence: { $null: true } }, { firstOccurrence: { $lt: range.end } }] }] : []),
-          ...(range.start ? [{ $or: [{ lastOccurrence: { $null: true } }, { lastOccurrence: { $gt: range.start } }] }] : []),
+          ...(range.end ? [{ $or: [{ firstOccurrence: { $null: true } }, { firstOccurrence: { $lte: range.end } }] }] : []),
+          ...(range.start ? [{ $or: [{ lastOccurrence: { $null: true } }, { lastOccurrence: { $gte: range.start } }] }] : []),
         ];
       }
       const rows = (await events().findMany({ select: [...objectFields, 'icalendar'], where })) as EventRow[];
