@@ -52,6 +52,20 @@ describe('MKCALENDAR, PROPPATCH and DELETE of calendars', () => {
     expect(again.status).toBe(405);
   });
 
+  test('MKCALENDAR with a bad property creates nothing and says which property failed', async () => {
+    const response = await dav.mkcalendar(
+      `${home}broken/`,
+      `<?xml version="1.0" encoding="utf-8"?>
+      <c:mkcalendar xmlns:d="DAV:" ${CAL} xmlns:a="http://apple.com/ns/ical/">
+        <d:set><d:prop><d:displayname>Broken</d:displayname><a:calendar-color>not a color</a:calendar-color></d:prop></d:set>
+      </c:mkcalendar>`,
+    );
+    expect(response.status).toBe(403);
+    expect(response.text).toContain('mkcalendar-response');
+    expect(response.text).toMatch(/calendar-color[\s\S]*HTTP\/1.1 409/);
+    expect(await server.collections.findCalendarBySlug('broken')).toBeNull();
+  });
+
   test('extended MKCOL creates a calendar too, and refuses a plain collection', async () => {
     const body = (types: string) => `<?xml version="1.0" encoding="utf-8"?>
       <d:mkcol xmlns:d="DAV:" ${CAL}><d:set><d:prop>

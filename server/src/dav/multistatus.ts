@@ -46,7 +46,8 @@ export function multistatus(responses: MultistatusResponse[], options: { syncTok
   return serializeXml(d('multistatus', children));
 }
 
-function responseElement(response: MultistatusResponse): XmlNode {
+/** One DAV:response element, e.g. to nest inside a property as expand-property does (RFC 3253 3.8). */
+export function responseElement(response: MultistatusResponse): XmlNode {
   const children: XmlContent[] = [d('href', response.href)];
   if (response.properties === undefined && response.status !== undefined) {
     children.push(d('status', statusLine(response.status)));
@@ -59,6 +60,16 @@ function responseElement(response: MultistatusResponse): XmlNode {
   }
   if (response.description !== undefined) children.push(d('responsedescription', response.description));
   return d('response', children);
+}
+
+/**
+ * A document whose root holds propstats directly, as the failure bodies of MKCALENDAR (RFC 4791 5.3.1.2,
+ * CALDAV:mkcalendar-response) and extended MKCOL (RFC 5689, DAV:mkcol-response) do.
+ */
+export function propstatDocument(root: QName, properties: PropertyResult[], description?: string): string {
+  const children: XmlContent[] = propstats(properties);
+  if (description !== undefined) children.push(d('responsedescription', description));
+  return serializeXml({ ns: root.ns, name: root.name, children });
 }
 
 /** Properties grouped by status, 200 first and then by code, each group in the order given. */

@@ -2,7 +2,7 @@ import type { ComponentType } from '../../ical';
 import { DavError } from '../errors';
 import { emptyResponse, xmlResponse } from '../http';
 import { NS, clark } from '../model';
-import { multistatus } from '../multistatus';
+import { propstatDocument } from '../multistatus';
 import { parseMkcol } from '../requests';
 import { resolveCalendar } from '../resources';
 import { planCalendarChanges } from './proppatch';
@@ -13,7 +13,7 @@ const SLUG = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,99}$/;
 
 /** MKCALENDAR (RFC 4791 5.3.1) and extended MKCOL (RFC 5689) creating a calendar in the user's calendar home. */
 async function createCalendar(input: MethodInput, kind: 'mkcalendar' | 'mkcol') {
-  const { context, location, href, xmlBody } = input;
+  const { context, location, xmlBody } = input;
   if (location.kind !== 'calendar') {
     throw new DavError(403, 'Calendars can only be created directly inside your calendar home.', { ns: NS.DAV, name: 'resource-must-be-null' });
   }
@@ -45,24 +45,14 @@ async function createCalendar(input: MethodInput, kind: 'mkcalendar' | 'mkcol') 
     components = names as ComponentType[];
   }
   const others = request.updates.filter((update) => !componentSet.includes(update));
-  const { changes, results } = planCalendarChanges(others);
+  const { changes, results, description } = planCalendarChanges(others);
   if (!changes) {
     // RFC 4791 5.3.1.2 / RFC 5689 3: a failed property means no calendar, and a report of what failed.
-    const body = multistatus([{ href, properties: results }]);
-    return kind === 'mkcalendar'
-      ? xmlResponse(403, wrapMkResponse(body, 'mkcalendar-response'))
-      : xmlResponse(403, wrapMkResponse(body, 'mkcol-response'));
+    const root = kind === 'mkcalendar' ? { ns: NS.CALDAV, name: 'mkcalendar-response' } : { ns: NS.DAV, name: 'mkcol-response' };
+    return xmlResponse(403, propstatDocument(root, results, description));
   }
   await context.backend.createCalendar(context.user, location.slug, { ...changes, ...(components ? { components } : {}) });
   return emptyResponse(201, { 'Content-Length': '0' });
-}
-
-/** The MKCALENDAR/MKCOL failure body carries the propstats directly under its own root element. */
-function wrapMkResponse(multistatusBody: string, root: string): string {
-  const inner = /<d:response>[\s\S]*?<d:href>[\s\S]*?<\/d:href>([\s\S]*)<\/d:response>/.exec(multistatusBody);
-  const namespace = root === 'mkcalendar-response' ? `xmlns:cal="${NS.CALDAV}" ` : '';
-  const prefix = root === 'mkcalendar-response' ? 'cal' : 'd';
-  return `<?xml version="1.0" encoding="utf-8"?>\n<${prefix}:${root} ${namespace}xmlns:d="DAV:">${inner ? inner[1] : ''}</${prefix}:${root}>`;
 }
 
 export const mkcalendar: MethodHandler = (input) => createCalendar(input, 'mkcalendar');

@@ -2,8 +2,8 @@ import { busyPeriods, freeBusyCalendar, matchesCalendarFilter, renderCalendarDat
 import type { StoredCalendarObject } from '../backend';
 import { DavError } from '../errors';
 import { depthOf, xmlResponse } from '../http';
-import { NS, clark, type CalendarDataRequest, type CompFilter, type TimeRange, type XmlContent } from '../model';
-import { multistatus, type MultistatusResponse } from '../multistatus';
+import { NS, clark, type CalendarDataRequest, type CompFilter, type TimeRange, type XmlContent, type XmlNode } from '../model';
+import { multistatus, responseElement, type MultistatusResponse, type PropertyResult } from '../multistatus';
 import { hrefPath, locate } from '../paths';
 import { definitionsOf } from '../properties';
 import { responseFor, type ExtraProperties } from '../propfind-core';
@@ -116,53 +116,36 @@ const hrefsIn = (content: XmlContent): string[] => {
 };
 
 /** RFC 3253 3.8: the requested properties, with href-valued ones replaced by the responses of what they point to. */
-async function expandedResponse(context: DavContext, resource: Resource, href: string, items: ExpandPropertyItem[], depth: number): Promise<XmlContent> {
+async function expandedResponse(context: DavContext, resource: Resource, href: string, items: ExpandPropertyItem[], depth: number): Promise<XmlNode> {
   const definitions = definitionsOf(context, resource);
-  const found: XmlContent[] = [];
-  const missing: XmlContent[] = [];
+  const properties: PropertyResult[] = [];
   for (const item of items) {
     const definition = definitions.get(clark(item.prop));
     if (!definition) {
-      missing.push({ ns: item.prop.ns, name: item.prop.name });
+      properties.push({ prop: item.prop, status: 404 });
       continue;
     }
     const value = await definition.get();
-    if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'raw' in value) continue;
-    if (item.children.length > 0 && depth < 3) {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'raw' in value) {
+      properties.push({ prop: item.prop, status: 200, raw: value.raw });
+    } else if (item.children.length > 0 && depth < 3) {
       const nested: XmlContent[] = [];
       for (const target of hrefsIn(value)) {
         const targetResource = await resourceAt(context, target);
         if (targetResource) nested.push(await expandedResponse(context, targetResource, target, item.children, depth + 1));
       }
-      found.push({ ns: item.prop.ns, name: item.prop.name, children: nested });
+      properties.push({ prop: item.prop, status: 200, value: nested });
     } else {
-      found.push({ ns: item.prop.ns, name: item.prop.name, children: value });
+      properties.push({ prop: item.prop, status: 200, value });
     }
   }
-  const propstat = (props: XmlContent[], status: string): XmlContent => ({
-    ns: NS.DAV,
-    name: 'propstat',
-    children: [{ ns: NS.DAV, name: 'prop', children: props }, { ns: NS.DAV, name: 'status', children: status }],
-  });
-  return {
-    ns: NS.DAV,
-    name: 'response',
-    children: [
-      { ns: NS.DAV, name: 'href', children: href },
-      ...(found.length > 0 ? [propstat(found, 'HTTP/1.1 200 OK')] : []),
-      ...(missing.length > 0 ? [propstat(missing, 'HTTP/1.1 404 Not Found')] : []),
-    ],
-  };
+  return responseElement({ href, properties });
 }
 
 async function expandProperty(input: MethodInput, report: Extract<ReportRequest, { kind: 'expand-property' }>) {
   const target = await input.resource();
   const response = await expandedResponse(input.context, target, input.href, report.properties, 0);
-  return xmlResponse(207, serializeMultistatusOf([response]));
-}
-
-function serializeMultistatusOf(responses: XmlContent[]): string {
-  return serializeXml({ ns: NS.DAV, name: 'multistatus', children: responses });
+  return xmlResponse(207, serializeXml({ ns: NS.DAV, name: 'multistatus', children: [response] }));
 }
 
 const SEARCHABLE = [
