@@ -4,6 +4,7 @@ import type { Core } from '@strapi/strapi';
 import { errors } from '@strapi/utils';
 
 import { checkStructuredValue, type StructuredKind } from '../content-types/structured-values';
+import { componentTypes } from '../ical';
 import { isDavWrite } from '../store/dav-writes';
 import { ADDRESS_BOOK_UID, CALENDAR_UID, CONTACT_UID, EVENT_UID } from '../uids';
 import { withCalendarText } from './event-text';
@@ -16,7 +17,6 @@ interface FieldProblem {
   name: 'ValidationError';
 }
 
-export const calendarComponentTypes = ['VEVENT', 'VTODO', 'VJOURNAL'] as const;
 
 
 /** A resource name is the last segment of an object's URL: it must stay inside its collection. */
@@ -52,9 +52,9 @@ function collectProblems(uid: string, data: Data): FieldProblem[] {
     const valid =
       Array.isArray(value) &&
       value.length > 0 &&
-      value.every((item) => (calendarComponentTypes as readonly unknown[]).includes(item)) &&
+      value.every((item) => (componentTypes as readonly unknown[]).includes(item)) &&
       new Set(value).size === value.length;
-    if (!valid) add('components', `must be a non-empty list of distinct values among ${calendarComponentTypes.join(', ')}`);
+    if (!valid) add('components', `must be a non-empty list of distinct values among ${componentTypes.join(', ')}`);
   }
   if ((uid === EVENT_UID || uid === CONTACT_UID) && typeof data.resourceName === 'string' && !isResourceName(data.resourceName)) {
     add('resourceName', 'must be a single URL segment (no "/" or "\\", at most 255 characters)');

@@ -1,13 +1,13 @@
 import type { Core } from '@strapi/strapi';
 
-import { buildCalendarObject, CalendarObjectError, parseCalendarObject, type ComponentType, type EventFields, type EventStatus } from '../ical';
+import { buildCalendarObject, CalendarObjectError, componentTypes, parseCalendarObject, type ComponentType, type EventFields, type EventStatus } from '../ical';
 import { eventDataFromObject } from '../store/event-data';
 import { EVENT_UID } from '../uids';
 
 type Data = Record<string, unknown>;
 type Result = { data: Data } | { problem: { field: string; message: string } };
 
-const ALL_COMPONENTS: ComponentType[] = ['VEVENT', 'VTODO', 'VJOURNAL'];
+const ALL_COMPONENTS: ComponentType[] = [...componentTypes];
 
 /** The fields an editor edits that live in the iCalendar text too. */
 const EVENT_FIELDS = [

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 
 import type { Core } from '@strapi/strapi';
 
-import type { CalendarObject, ComponentType } from '../ical';
+import { componentTypes, type CalendarObject, type ComponentType } from '../ical';
 import type {
   CalendarBackend,
   CalendarChanges,
@@ -43,7 +43,6 @@ interface EventRow {
   updatedAt: string | Date;
 }
 
-const ALL_COMPONENTS: ComponentType[] = ['VEVENT', 'VTODO', 'VJOURNAL'];
 const calendarFields = ['id', 'documentId', 'name', 'slug', 'description', 'color', 'timezone', 'sortOrder', 'components', 'deadProperties', 'updatedAt'];
 const objectFields = ['id', 'documentId', 'resourceName', 'etag', 'size', 'updatedAt'];
 
@@ -51,7 +50,7 @@ const asDate = (value: string | Date) => (value instanceof Date ? value : new Da
 
 function componentsOf(value: unknown): ComponentType[] {
   if (!Array.isArray(value)) return ['VEVENT', 'VTODO'];
-  const components = value.filter((item): item is ComponentType => ALL_COMPONENTS.includes(item as ComponentType));
+  const components = value.filter((item): item is ComponentType => componentTypes.includes(item as ComponentType));
   return components.length > 0 ? components : ['VEVENT', 'VTODO'];
 }
 

@@ -1,19 +1,10 @@
 import type { Core } from '@strapi/strapi';
 
 import type { PostalAddress, StructuredName, TypedValue } from '../content-types/structured-values';
+import type { ComponentType, EventStatus } from '../ical';
 import { ADDRESS_BOOK_UID, CALENDAR_UID, CONTACT_UID, EVENT_UID } from '../uids';
 
 export type Visibility = 'private' | 'shared' | 'public';
-export type ComponentType = 'VEVENT' | 'VTODO' | 'VJOURNAL';
-export type EventStatus =
-  | 'tentative'
-  | 'confirmed'
-  | 'cancelled'
-  | 'needs_action'
-  | 'completed'
-  | 'in_process'
-  | 'draft'
-  | 'final';
 
 export interface CalendarInput {
   /** documentId of the users-permissions user who owns the calendar. */

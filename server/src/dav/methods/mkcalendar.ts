@@ -1,4 +1,4 @@
-import type { ComponentType } from '../../ical';
+import { componentTypes, type ComponentType } from '../../ical';
 import { DavError } from '../errors';
 import { emptyResponse, xmlResponse } from '../http';
 import { NS, clark } from '../model';
@@ -8,7 +8,6 @@ import { resolveCalendar } from '../resources';
 import { planCalendarChanges } from './proppatch';
 import type { MethodHandler, MethodInput } from './types';
 
-const COMPONENTS: ComponentType[] = ['VEVENT', 'VTODO', 'VJOURNAL'];
 const SLUG = /^[A-Za-z0-9][A-Za-z0-9._~-]{0,99}$/;
 
 /** MKCALENDAR (RFC 4791 5.3.1) and extended MKCOL (RFC 5689) creating a calendar in the user's calendar home. */
@@ -39,8 +38,8 @@ async function createCalendar(input: MethodInput, kind: 'mkcalendar' | 'mkcol') 
   for (const update of componentSet) {
     if (update.action !== 'set') continue;
     const names = update.value.children.filter((child) => child.ns === NS.CALDAV && child.name === 'comp').map((child) => child.attributes.name?.toUpperCase());
-    if (names.length === 0 || names.some((name) => !COMPONENTS.includes(name as ComponentType))) {
-      throw new DavError(403, `Supported components must be among ${COMPONENTS.join(', ')}.`, { ns: NS.CALDAV, name: 'supported-calendar-component' });
+    if (names.length === 0 || names.some((name) => !componentTypes.includes(name as ComponentType))) {
+      throw new DavError(403, `Supported components must be among ${componentTypes.join(', ')}.`, { ns: NS.CALDAV, name: 'supported-calendar-component' });
     }
     components = names as ComponentType[];
   }
