@@ -3,6 +3,7 @@
  */
 
 import type { CalendarObject, ComponentType } from '../ical';
+import type { ParsedVCard } from '../vcard';
 import type { TimeRange } from './model';
 
 export interface Principal {
@@ -14,54 +15,70 @@ export interface Principal {
   displayName: string;
 }
 
-export interface CalendarInfo {
+/** What calendars and address books have in common. */
+export interface CollectionInfo {
   documentId: string;
   slug: string;
   displayName: string;
   description: string | null;
-  color: string | null;
-  order: number;
-  /** IANA name of the calendar's default time zone. */
-  timezone: string | null;
-  components: ComponentType[];
-  /** Changes whenever a member or the calendar itself changes. */
+  /** Changes whenever a member or the collection itself changes. */
   ctag: string;
   lastModified: Date;
   /** Properties clients stored that have no field: Clark name -> serialized XML element. */
   deadProperties: Record<string, string>;
 }
 
+export interface CalendarInfo extends CollectionInfo {
+  color: string | null;
+  order: number;
+  /** IANA name of the calendar's default time zone. */
+  timezone: string | null;
+  components: ComponentType[];
+}
+
+export type AddressBookInfo = CollectionInfo;
+
 /** The changes PROPPATCH, MKCALENDAR or MKCOL ask for. `null` removes a value. */
-export interface CalendarChanges {
+export interface CollectionChanges {
   displayName?: string | null;
   description?: string | null;
+  deadProperties?: Record<string, string | null>;
+}
+
+export interface CalendarChanges extends CollectionChanges {
   color?: string | null;
   order?: number | null;
   timezone?: string | null;
   components?: ComponentType[];
-  deadProperties?: Record<string, string | null>;
 }
 
-export interface CalendarObjectInfo {
-  /** The resource name: the last segment of the object's URL. */
+/** A member resource: a calendar object or a vCard. */
+export interface MemberInfo {
+  /** The resource name: the last segment of the member's URL. */
   name: string;
   etag: string;
   size: number;
   lastModified: Date;
 }
 
-export interface StoredCalendarObject extends CalendarObjectInfo {
+export interface StoredMember extends MemberInfo {
   data: string;
 }
 
-export interface PutCondition {
-  /** If-Match: the stored object must have this etag (`*`: must exist). */
-  ifMatch?: string[];
-  /** If-None-Match: `*` means the object must not exist yet; etags: it must not have one of them. */
-  ifNoneMatch?: string[];
+export type CalendarObjectInfo = MemberInfo;
+export type StoredCalendarObject = StoredMember;
+
+/** Reading and removing the members of one kind of collection. */
+export interface MemberStore<Collection extends CollectionInfo> {
+  listObjects(collection: Collection): Promise<MemberInfo[]>;
+  getObjects(collection: Collection, names: string[]): Promise<StoredMember[]>;
+  findObject(collection: Collection, name: string): Promise<StoredMember | null>;
+  /** The name of the member of this collection that has the UID, if any. */
+  findObjectNameByUid(collection: Collection, uid: string): Promise<string | null>;
+  deleteObject(collection: Collection, name: string): Promise<void>;
 }
 
-export interface CalendarBackend {
+export interface CalendarBackend extends MemberStore<CalendarInfo> {
   listCalendars(owner: Principal): Promise<CalendarInfo[]>;
   findCalendar(owner: Principal, slug: string): Promise<CalendarInfo | null>;
   /** Creates a calendar; throws a DavError when the slug is taken. */
@@ -70,19 +87,23 @@ export interface CalendarBackend {
   updateCalendar(calendar: CalendarInfo, changes: CalendarChanges): Promise<void>;
   /** Removes the calendar and every object in it. */
   deleteCalendar(calendar: CalendarInfo): Promise<void>;
-
-  listObjects(calendar: CalendarInfo): Promise<CalendarObjectInfo[]>;
-  getObjects(calendar: CalendarInfo, names: string[]): Promise<StoredCalendarObject[]>;
-  findObject(calendar: CalendarInfo, name: string): Promise<StoredCalendarObject | null>;
-  /** The name of the object in this calendar that has the UID, if any. */
-  findObjectNameByUid(calendar: CalendarInfo, uid: string): Promise<string | null>;
   /** Objects that may overlap the range (by their stored occurrence bounds): candidates to filter exactly. */
-  queryObjects(calendar: CalendarInfo, range: TimeRange | null): Promise<StoredCalendarObject[]>;
+  queryObjects(calendar: CalendarInfo, range: TimeRange | null): Promise<StoredMember[]>;
   /** Creates or replaces an object in one transaction; returns its new etag and whether it was created. */
   putObject(calendar: CalendarInfo, name: string, data: string, parsed: CalendarObject): Promise<{ etag: string; created: boolean }>;
-  deleteObject(calendar: CalendarInfo, name: string): Promise<void>;
   /** Moves an object to another calendar of the same owner under a (possibly new) name, replacing what is there. */
   moveObject(from: CalendarInfo, name: string, to: CalendarInfo, newName: string): Promise<{ etag: string }>;
+}
+
+export interface AddressBookBackend extends MemberStore<AddressBookInfo> {
+  listAddressBooks(owner: Principal): Promise<AddressBookInfo[]>;
+  findAddressBook(owner: Principal, slug: string): Promise<AddressBookInfo | null>;
+  createAddressBook(owner: Principal, slug: string, changes: CollectionChanges): Promise<AddressBookInfo>;
+  updateAddressBook(book: AddressBookInfo, changes: CollectionChanges): Promise<void>;
+  deleteAddressBook(book: AddressBookInfo): Promise<void>;
+  /** Every vCard of the address book, for queries. */
+  allObjects(book: AddressBookInfo): Promise<StoredMember[]>;
+  putObject(book: AddressBookInfo, name: string, data: string, parsed: ParsedVCard): Promise<{ etag: string; created: boolean }>;
 }
 
 export interface PrincipalDirectory {

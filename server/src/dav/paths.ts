@@ -8,6 +8,10 @@
  *   /calendars/<user>/                 the user's calendar home
  *   /calendars/<user>/<slug>/          a calendar
  *   /calendars/<user>/<slug>/<name>    a calendar object resource
+ *   /addressbooks/                     the address book homes (lists the signed-in user's)
+ *   /addressbooks/<user>/              the user's address book home
+ *   /addressbooks/<user>/<slug>/       an address book
+ *   /addressbooks/<user>/<slug>/<name> a vCard
  *
  * Segments are percent-encoded in hrefs and decoded here; a path that does not fit is not part of the tree.
  */
@@ -21,7 +25,11 @@ export type Location =
   | { kind: 'principal'; username: string }
   | { kind: 'calendar-home'; username: string }
   | { kind: 'calendar'; username: string; slug: string }
-  | { kind: 'calendar-object'; username: string; slug: string; name: string };
+  | { kind: 'calendar-object'; username: string; slug: string; name: string }
+  | { kind: 'addressbook-homes' }
+  | { kind: 'addressbook-home'; username: string }
+  | { kind: 'addressbook'; username: string; slug: string }
+  | { kind: 'contact'; username: string; slug: string; name: string };
 
 const MAX_SEGMENT = 255;
 
@@ -58,6 +66,12 @@ export function locate(path: string, basePath: string): Location | null {
     if (name === undefined) return { kind: 'calendar', username, slug };
     return { kind: 'calendar-object', username, slug, name };
   }
+  if (area === 'addressbooks') {
+    if (username === undefined) return { kind: 'addressbook-homes' };
+    if (slug === undefined) return { kind: 'addressbook-home', username };
+    if (name === undefined) return { kind: 'addressbook', username, slug };
+    return { kind: 'contact', username, slug, name };
+  }
   return null;
 }
 
@@ -73,6 +87,11 @@ export function createHrefs(basePath: string) {
     calendar: (username: string, slug: string) => `${basePath}/calendars/${encode(username)}/${encode(slug)}/`,
     calendarObject: (username: string, slug: string, name: string) =>
       `${basePath}/calendars/${encode(username)}/${encode(slug)}/${encode(name)}`,
+    addressBookHomes: () => `${basePath}/addressbooks/`,
+    calendarHomes: () => `${basePath}/calendars/`,
+    addressBookHome: (username: string) => `${basePath}/addressbooks/${encode(username)}/`,
+    addressBook: (username: string, slug: string) => `${basePath}/addressbooks/${encode(username)}/${encode(slug)}/`,
+    contact: (username: string, slug: string, name: string) => `${basePath}/addressbooks/${encode(username)}/${encode(slug)}/${encode(name)}`,
     /** A child's href under a collection href as the client spelled it. */
     child: (collectionHref: string, segment: string, isCollection: boolean) =>
       `${collectionHref.endsWith('/') ? collectionHref : `${collectionHref}/`}${encode(segment)}${isCollection ? '/' : ''}`,

@@ -14,6 +14,7 @@ export const el = (ns: string, name: string, children?: XmlContent, attributes?:
 });
 const d = (name: string, children?: XmlContent) => el(NS.DAV, name, children);
 const cal = (name: string, children?: XmlContent, attributes?: Record<string, string>) => el(NS.CALDAV, name, children, attributes);
+const card = (name: string, children?: XmlContent, attributes?: Record<string, string>) => el(NS.CARDDAV, name, children, attributes);
 const href = (value: string) => d('href', value);
 
 /** The dead-property value marker: the serialized XML of the property element, written back as stored. */
@@ -35,6 +36,10 @@ export const CALENDAR_REPORTS: QName[] = [
   { ns: NS.CALDAV, name: 'calendar-query' },
   { ns: NS.CALDAV, name: 'calendar-multiget' },
   { ns: NS.CALDAV, name: 'free-busy-query' },
+];
+export const ADDRESSBOOK_REPORTS: QName[] = [
+  { ns: NS.CARDDAV, name: 'addressbook-query' },
+  { ns: NS.CARDDAV, name: 'addressbook-multiget' },
 ];
 export const PRINCIPAL_REPORTS: QName[] = [
   { ns: NS.DAV, name: 'expand-property' },
@@ -89,8 +94,14 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
     case 'root':
     case 'principals':
     case 'calendar-homes':
+    case 'addressbook-homes':
       add(NS.DAV, 'resourcetype', () => d('collection'), true);
-      add(NS.DAV, 'displayname', () => ({ root: 'DAV', principals: 'Principals', 'calendar-homes': 'Calendars' })[resource.kind], true);
+      add(
+        NS.DAV,
+        'displayname',
+        () => ({ root: 'DAV', principals: 'Principals', 'calendar-homes': 'Calendars', 'addressbook-homes': 'Address books' })[resource.kind],
+        true,
+      );
       add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(READ_PRIVILEGES));
       add(NS.DAV, 'supported-report-set', () => reportSet(resource.kind === 'principals' ? PRINCIPAL_REPORTS : []));
       break;
@@ -111,6 +122,7 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.CALDAV, 'calendar-home-set', () => href(hrefs.calendarHome(principal.username)));
       add(NS.CALDAV, 'calendar-user-address-set', () => addresses.map(href));
       add(NS.CALDAV, 'calendar-user-type', () => 'INDIVIDUAL');
+      add(NS.CARDDAV, 'addressbook-home-set', () => href(hrefs.addressBookHome(principal.username)));
       add(NS.CALENDARSERVER, 'email-address-set', () =>
         principal.email ? el(NS.CALENDARSERVER, 'email-address', principal.email) : [],
       );
@@ -144,12 +156,48 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.CALENDARSERVER, 'getctag', () => calendar.ctag);
       add(NS.APPLE_ICAL, 'calendar-order', () => String(calendar.order));
       if (calendar.color) add(NS.APPLE_ICAL, 'calendar-color', () => colorForClients(calendar.color ?? ''));
-      for (const [key, raw] of Object.entries(calendar.deadProperties)) {
-        const match = /^\{([^}]*)\}(.+)$/.exec(key);
-        if (match && !definitions.has(key)) {
-          definitions.set(key, { qname: { ns: match[1], name: match[2] }, get: () => ({ raw }), inAllprop: true });
-        }
-      }
+      addDeadProperties(definitions, calendar.deadProperties);
+      break;
+    }
+
+    case 'addressbook-home':
+      add(NS.DAV, 'resourcetype', () => d('collection'), true);
+      add(NS.DAV, 'displayname', () => resource.owner.displayName, true);
+      add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
+      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(OWNER_PRIVILEGES));
+      add(NS.DAV, 'supported-report-set', () => reportSet([]));
+      add(NS.CARDDAV, 'addressbook-home-set', () => href(hrefs.addressBookHome(resource.owner.username)));
+      break;
+
+    case 'addressbook': {
+      const { book } = resource;
+      add(NS.DAV, 'resourcetype', () => [d('collection'), card('addressbook')], true);
+      add(NS.DAV, 'displayname', () => book.displayName, true);
+      add(NS.DAV, 'getetag', () => quoted(book.ctag), true);
+      add(NS.DAV, 'getlastmodified', () => httpDate(book.lastModified), true);
+      add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
+      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(OWNER_PRIVILEGES));
+      add(NS.DAV, 'supported-report-set', () => reportSet(ADDRESSBOOK_REPORTS));
+      add(NS.CARDDAV, 'addressbook-description', () => book.description ?? '');
+      add(NS.CARDDAV, 'supported-address-data', () => [
+        card('address-data-type', undefined, { 'content-type': 'text/vcard', version: '3.0' }),
+        card('address-data-type', undefined, { 'content-type': 'text/vcard', version: '4.0' }),
+      ]);
+      add(NS.CARDDAV, 'max-resource-size', () => String(context.maxResourceSize));
+      add(NS.CALENDARSERVER, 'getctag', () => book.ctag);
+      addDeadProperties(definitions, book.deadProperties);
+      break;
+    }
+
+    case 'contact': {
+      const { object } = resource;
+      add(NS.DAV, 'resourcetype', () => [], true);
+      add(NS.DAV, 'getetag', () => quoted(object.etag), true);
+      add(NS.DAV, 'getcontenttype', () => 'text/vcard; charset=utf-8', true);
+      add(NS.DAV, 'getcontentlength', () => String(object.size), true);
+      add(NS.DAV, 'getlastmodified', () => httpDate(object.lastModified), true);
+      add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
+      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(OWNER_PRIVILEGES));
       break;
     }
 
@@ -168,6 +216,16 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
   // Resources that have no display name otherwise still answer it as an empty value, not a 404: Apple asks everywhere.
   if (!definitions.has(clark({ ns: NS.DAV, name: 'displayname' }))) add(NS.DAV, 'displayname', () => '');
   return definitions;
+}
+
+/** Properties clients stored on a collection, answered as they were written. */
+function addDeadProperties(definitions: Map<string, PropertyDefinition>, deadProperties: Record<string, string>): void {
+  for (const [key, raw] of Object.entries(deadProperties)) {
+    const match = /^\{([^}]*)\}(.+)$/.exec(key);
+    if (match && !definitions.has(key)) {
+      definitions.set(key, { qname: { ns: match[1], name: match[2] }, get: () => ({ raw }), inAllprop: true });
+    }
+  }
 }
 
 /** A VCALENDAR holding the VTIMEZONE of a zone, as CALDAV:calendar-timezone carries it. */

@@ -1,4 +1,15 @@
-import type { CalendarBackend, CalendarInfo, CalendarObjectInfo, Principal, PrincipalDirectory, StoredCalendarObject } from './backend';
+import type {
+  AddressBookBackend,
+  AddressBookInfo,
+  CalendarBackend,
+  CalendarInfo,
+  CalendarObjectInfo,
+  MemberInfo,
+  Principal,
+  PrincipalDirectory,
+  StoredCalendarObject,
+  StoredMember,
+} from './backend';
 import type { Hrefs, Location } from './paths';
 
 /** A location of the tree with what it stands for loaded, after access checks. */
@@ -9,7 +20,11 @@ export type Resource =
   | { kind: 'principal'; principal: Principal }
   | { kind: 'calendar-home'; owner: Principal }
   | { kind: 'calendar'; owner: Principal; calendar: CalendarInfo }
-  | { kind: 'calendar-object'; owner: Principal; calendar: CalendarInfo; name: string; object: CalendarObjectInfo };
+  | { kind: 'calendar-object'; owner: Principal; calendar: CalendarInfo; name: string; object: CalendarObjectInfo }
+  | { kind: 'addressbook-homes' }
+  | { kind: 'addressbook-home'; owner: Principal }
+  | { kind: 'addressbook'; owner: Principal; book: AddressBookInfo }
+  | { kind: 'contact'; owner: Principal; book: AddressBookInfo; name: string; object: MemberInfo };
 
 /** A request's calendar object location whose parent exists: the object itself may not exist yet (PUT creates it). */
 export interface ObjectSlot {
@@ -19,17 +34,26 @@ export interface ObjectSlot {
   object: StoredCalendarObject | null;
 }
 
+/** A vCard location whose address book exists: the vCard itself may not exist yet. */
+export interface ContactSlot {
+  owner: Principal;
+  book: AddressBookInfo;
+  name: string;
+  object: StoredMember | null;
+}
+
 export interface DavContext {
   /** The authenticated principal making the request. */
   user: Principal;
   backend: CalendarBackend;
+  addressBooks: AddressBookBackend;
   directory: PrincipalDirectory;
   hrefs: Hrefs;
   basePath: string;
   maxResourceSize: number;
 }
 
-export const isCollection = (resource: Resource) => resource.kind !== 'calendar-object';
+export const isCollection = (resource: Resource) => resource.kind !== 'calendar-object' && resource.kind !== 'contact';
 
 /**
  * Another user's homes, calendars and objects answer exactly like paths that do not exist, so that nobody learns
@@ -72,7 +96,35 @@ export async function resolve(context: DavContext, location: Location): Promise<
       const slot = await resolveObjectSlot(context, location);
       return slot?.object ? { kind: 'calendar-object', ...slot, object: slot.object } : null;
     }
+    case 'addressbook-homes':
+      return { kind: 'addressbook-homes' };
+    case 'addressbook-home': {
+      const owner = await ownerOf(context, location.username);
+      return owner ? { kind: 'addressbook-home', owner } : null;
+    }
+    case 'addressbook': {
+      const found = await resolveAddressBook(context, location.username, location.slug);
+      return found ? { kind: 'addressbook', ...found } : null;
+    }
+    case 'contact': {
+      const slot = await resolveContactSlot(context, location);
+      return slot?.object ? { kind: 'contact', ...slot, object: slot.object } : null;
+    }
   }
+}
+
+export async function resolveAddressBook(context: DavContext, username: string, slug: string): Promise<{ owner: Principal; book: AddressBookInfo } | null> {
+  const owner = await ownerOf(context, username);
+  if (!owner) return null;
+  const book = await context.addressBooks.findAddressBook(owner, slug);
+  return book ? { owner, book } : null;
+}
+
+export async function resolveContactSlot(context: DavContext, location: Extract<Location, { kind: 'contact' }>): Promise<ContactSlot | null> {
+  const found = await resolveAddressBook(context, location.username, location.slug);
+  if (!found) return null;
+  const object = await context.addressBooks.findObject(found.book, location.name);
+  return { ...found, name: location.name, object };
 }
 
 export async function resolveObjectSlot(
@@ -93,7 +145,21 @@ export async function childrenOf(context: DavContext, resource: Resource): Promi
       return [
         { resource: { kind: 'principals' }, segment: 'principals' },
         { resource: { kind: 'calendar-homes' }, segment: 'calendars' },
+        { resource: { kind: 'addressbook-homes' }, segment: 'addressbooks' },
       ];
+    case 'addressbook-homes':
+      return [{ resource: { kind: 'addressbook-home', owner: user }, segment: user.username }];
+    case 'addressbook-home': {
+      const books = await context.addressBooks.listAddressBooks(resource.owner);
+      return books.map((book) => ({ resource: { kind: 'addressbook', owner: resource.owner, book }, segment: book.slug }));
+    }
+    case 'addressbook': {
+      const objects = await context.addressBooks.listObjects(resource.book);
+      return objects.map((object) => ({
+        resource: { kind: 'contact', owner: resource.owner, book: resource.book, name: object.name, object },
+        segment: object.name,
+      }));
+    }
     case 'principals':
       return [{ resource: { kind: 'principal', principal: user }, segment: user.username }];
     case 'calendar-homes':
@@ -123,7 +189,15 @@ export function hrefOf(context: DavContext, resource: Resource): string {
     case 'principals':
       return hrefs.principals();
     case 'calendar-homes':
-      return `${context.basePath}/calendars/`;
+      return hrefs.calendarHomes();
+    case 'addressbook-homes':
+      return hrefs.addressBookHomes();
+    case 'addressbook-home':
+      return hrefs.addressBookHome(resource.owner.username);
+    case 'addressbook':
+      return hrefs.addressBook(resource.owner.username, resource.book.slug);
+    case 'contact':
+      return hrefs.contact(resource.owner.username, resource.book.slug, resource.name);
     case 'principal':
       return hrefs.principal(resource.principal.username);
     case 'calendar-home':

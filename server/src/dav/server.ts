@@ -3,7 +3,7 @@
  * Knows nothing of Strapi: storage, principals and authentication come in as interfaces.
  */
 
-import type { CalendarBackend, Principal, PrincipalDirectory } from './backend';
+import type { AddressBookBackend, CalendarBackend, Principal, PrincipalDirectory } from './backend';
 import { DavError, errorBody } from './errors';
 import { XML_CONTENT_TYPE } from './http';
 import { get, head } from './methods/get';
@@ -22,7 +22,7 @@ import { isUnderBasePath } from './router';
 import type { DavRequest, DavResponse } from './types';
 import { parseXml } from './xml';
 
-export const DAV_COMPLIANCE = '1, 3, access-control, calendar-access, extended-mkcol';
+export const DAV_COMPLIANCE = '1, 3, access-control, calendar-access, addressbook, extended-mkcol';
 
 const methods: Record<string, MethodHandler> = {
   PROPFIND: propfind,
@@ -46,6 +46,7 @@ export interface DavServerOptions {
   realm: string;
   maxResourceSize: number;
   backend: CalendarBackend;
+  addressBooks: AddressBookBackend;
   directory: PrincipalDirectory;
   authenticate(authorization: string | undefined): Promise<Principal | null>;
   /** Reads the request body, refusing (DavError 413) past `limit` bytes. */
@@ -102,6 +103,7 @@ export function createDavServer(options: DavServerOptions) {
       const context: DavContext = {
         user,
         backend: options.backend,
+        addressBooks: options.addressBooks,
         directory: options.directory,
         hrefs,
         basePath,

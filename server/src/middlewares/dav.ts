@@ -10,6 +10,7 @@ import { NS } from '../dav/model';
 import { isUnderBasePath, wellKnownRedirect } from '../dav/router';
 import { createDavServer } from '../dav/server';
 import type { DavResponse } from '../dav/types';
+import { createAddressBookBackend } from '../store/address-book-backend';
 import { createCalendarBackend, createPrincipalDirectory } from '../store/calendar-backend';
 
 function writeResponse(ctx: Context, response: DavResponse): void {
@@ -63,6 +64,7 @@ export function createDavMiddleware(strapi: Core.Strapi) {
         realm: config.realm,
         maxResourceSize: config.maxResourceSize,
         backend: createCalendarBackend(strapi),
+        addressBooks: createAddressBookBackend(strapi),
         directory: createPrincipalDirectory(strapi, authenticator.findByUsername),
         authenticate: authenticator.authenticate,
         onError: (error, request) =>

@@ -7,6 +7,7 @@ import { checkStructuredValue, type StructuredKind } from '../content-types/stru
 import { componentTypes } from '../ical';
 import { isDavWrite } from '../store/dav-writes';
 import { ADDRESS_BOOK_UID, CALENDAR_UID, CONTACT_UID, EVENT_UID } from '../uids';
+import { withVCardText } from './contact-text';
 import { withCalendarText } from './event-text';
 
 type Data = Record<string, unknown>;
@@ -37,7 +38,7 @@ export function isTimeZoneName(value: string): boolean {
 
 const structuredFields: Record<string, Record<string, StructuredKind>> = {
   [EVENT_UID]: { exdates: 'datetime', categories: 'text' },
-  [CONTACT_UID]: { name: 'name', emails: 'email', phones: 'phone', addresses: 'address' },
+  [CONTACT_UID]: { name: 'name', emails: 'email', phones: 'phone', addresses: 'address', categories: 'text', members: 'text' },
 };
 
 function collectProblems(uid: string, data: Data): FieldProblem[] {
@@ -100,9 +101,10 @@ export function registerDocumentRules(strapi: Core.Strapi): void {
     if (context.action === 'create') data = withIdentity(context.uid, data);
     const problems = collectProblems(context.uid, data);
     if (problems.length > 0) throw validationError(problems);
-    if (context.uid === EVENT_UID && !isDavWrite()) {
-      const documentId = (context.params as { documentId?: string }).documentId;
-      const result = await withCalendarText(strapi, data, context.action === 'update' ? documentId ?? null : null);
+    if ((context.uid === EVENT_UID || context.uid === CONTACT_UID) && !isDavWrite()) {
+      const documentId = context.action === 'update' ? ((context.params as { documentId?: string }).documentId ?? null) : null;
+      const keepText = context.uid === EVENT_UID ? withCalendarText : withVCardText;
+      const result = await keepText(strapi, data, documentId);
       if ('problem' in result) throw validationError([{ path: [result.problem.field], message: result.problem.message, name: 'ValidationError' }]);
       data = result.data;
     }

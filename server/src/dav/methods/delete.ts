@@ -2,18 +2,33 @@ import { DavError } from '../errors';
 import { conditionsHold, emptyResponse } from '../http';
 import type { MethodHandler } from './types';
 
-/** DELETE of a calendar object (with optional If-Match) or of a whole calendar with its objects. */
+/** DELETE of a member (with optional If-Match) or of a whole calendar or address book with its members. */
 export const remove: MethodHandler = async ({ request, context, resource }) => {
   const target = await resource();
-  if (target.kind === 'calendar-object') {
-    if (!conditionsHold(request, target.object.etag)) throw new DavError(412, 'The calendar object has changed since you read it.');
-    await context.backend.deleteObject(target.calendar, target.name);
-    return emptyResponse(204);
+  const current =
+    target.kind === 'calendar-object' || target.kind === 'contact'
+      ? target.object.etag
+      : target.kind === 'calendar'
+        ? target.calendar.ctag
+        : target.kind === 'addressbook'
+          ? target.book.ctag
+          : null;
+  if (current === null) throw new DavError(403, 'Only calendars, address books and their members can be deleted.');
+  if (!conditionsHold(request, current)) throw new DavError(412, 'It has changed since you read it.');
+
+  switch (target.kind) {
+    case 'calendar-object':
+      await context.backend.deleteObject(target.calendar, target.name);
+      break;
+    case 'contact':
+      await context.addressBooks.deleteObject(target.book, target.name);
+      break;
+    case 'calendar':
+      await context.backend.deleteCalendar(target.calendar);
+      break;
+    case 'addressbook':
+      await context.addressBooks.deleteAddressBook(target.book);
+      break;
   }
-  if (target.kind === 'calendar') {
-    if (!conditionsHold(request, target.calendar.ctag)) throw new DavError(412, 'The calendar has changed since you read it.');
-    await context.backend.deleteCalendar(target.calendar);
-    return emptyResponse(204);
-  }
-  throw new DavError(403, 'Only calendars and calendar objects can be deleted.');
+  return emptyResponse(204);
 };

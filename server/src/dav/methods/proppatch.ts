@@ -40,14 +40,26 @@ export const serializeDeadProperty = (value: XmlElement): string => {
   return serializeXml(content);
 };
 
-/** What one PROPPATCH or MKCALENDAR instruction does to a calendar: applied only if every instruction succeeds. */
-export function calendarChange(update: PropertyUpdate): Outcome {
+export type CollectionKind = 'calendar' | 'addressbook';
+
+/** Properties whose value lives in a field of the collection, by kind; every other one is a dead property. */
+const fieldProperties: Record<CollectionKind, Set<string>> = {
+  calendar: new Set(
+    [[NS.DAV, 'displayname'], [NS.CALDAV, 'calendar-description'], [NS.APPLE_ICAL, 'calendar-color'], [NS.APPLE_ICAL, 'calendar-order'], [NS.CALDAV, 'calendar-timezone']].map(([ns, name]) => clark({ ns, name })),
+  ),
+  addressbook: new Set([[NS.DAV, 'displayname'], [NS.CARDDAV, 'addressbook-description']].map(([ns, name]) => clark({ ns, name }))),
+};
+
+/** What one PROPPATCH, MKCALENDAR or MKCOL instruction does to a collection: applied only if every one succeeds. */
+export function collectionChange(update: PropertyUpdate, kind: CollectionKind): Outcome {
   const key = clark(update.prop);
   if (protectedProperties.has(key)) return refuse(403, `${update.prop.name} is computed by the server and cannot be changed.`);
   const text = update.action === 'set' ? update.value.text.trim() : '';
   const removing = update.action === 'remove';
 
-  switch (key) {
+  switch (fieldProperties[kind].has(key) ? key : '') {
+    case clark({ ns: NS.CARDDAV, name: 'addressbook-description' }):
+      return ok((changes) => (changes.description = removing ? null : update.action === 'set' ? update.value.text : null));
     case clark({ ns: NS.DAV, name: 'displayname' }):
       if (!removing && text.length > 255) return refuse(409, 'The display name is longer than 255 characters.');
       return ok((changes) => (changes.displayName = removing || text === '' ? null : text));
@@ -80,13 +92,13 @@ export function calendarChange(update: PropertyUpdate): Outcome {
 }
 
 /** Runs every instruction; all succeed together or the failures are reported with 424 for the rest (RFC 4918 9.2). */
-export function planCalendarChanges(updates: PropertyUpdate[]): {
+export function planCollectionChanges(updates: PropertyUpdate[], kind: CollectionKind): {
   changes: CalendarChanges | null;
   results: PropertyResult[];
   /** What went wrong, for people reading the response. */
   description?: string;
 } {
-  const outcomes = updates.map((update) => ({ prop: update.prop, outcome: calendarChange(update) }));
+  const outcomes = updates.map((update) => ({ prop: update.prop, outcome: collectionChange(update, kind) }));
   const failures = outcomes.flatMap(({ prop, outcome }) => (outcome.ok ? [] : [`${prop.name}: ${outcome.message}`]));
   if (failures.length > 0) {
     return {
@@ -105,11 +117,12 @@ export const proppatch: MethodHandler = async ({ context, resource, href, xmlBod
   if (!root) throw new DavError(400, 'PROPPATCH needs a propertyupdate body.');
   const updates = parseProppatch(root);
   const target = await resource();
-  if (target.kind !== 'calendar') {
+  if (target.kind !== 'calendar' && target.kind !== 'addressbook') {
     const results = updates.map((update: { prop: QName }): PropertyResult => ({ prop: update.prop, status: 403 }));
-    return xmlResponse(207, multistatus([{ href, properties: results, description: 'Only calendar properties can be changed.' }]));
+    return xmlResponse(207, multistatus([{ href, properties: results, description: 'Only calendar and address book properties can be changed.' }]));
   }
-  const { changes, results, description } = planCalendarChanges(updates);
-  if (changes) await context.backend.updateCalendar(target.calendar, changes);
+  const { changes, results, description } = planCollectionChanges(updates, target.kind);
+  if (changes && target.kind === 'calendar') await context.backend.updateCalendar(target.calendar, changes);
+  if (changes && target.kind === 'addressbook') await context.addressBooks.updateAddressBook(target.book, changes);
   return xmlResponse(207, multistatus([{ href, properties: results, description }]));
 };

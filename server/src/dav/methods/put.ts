@@ -1,29 +1,66 @@
 import { CalendarObjectError, parseCalendarObject } from '../../ical';
+import { parseVCard, VCardError } from '../../vcard';
 import { DavError } from '../errors';
 import { conditionsHold, emptyResponse, header } from '../http';
-import { NS } from '../model';
-import { resolveObjectSlot } from '../resources';
+import { NS, type XmlNode } from '../model';
+import { resolveContactSlot, resolveObjectSlot } from '../resources';
+import type { DavRequest } from '../types';
 import type { MethodHandler } from './types';
 
-/** PUT of a calendar object resource (RFC 4791 5.3.2) with its preconditions. */
+/** UIDs are indexed and compared; longer ones are refused rather than cut. */
+const MAX_UID_LENGTH = 255;
+
+function checkBody(request: DavRequest, body: string, maxResourceSize: number, mediaType: string, ns: string, dataPrecondition: string) {
+  const contentType = (header(request, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
+  const accepted = mediaType === 'text/vcard' ? ['text/vcard', 'text/x-vcard', 'text/directory'] : [mediaType];
+  if (!accepted.includes(contentType)) {
+    throw new DavError(415, `This resource must be sent as ${mediaType} (got "${contentType || 'nothing'}").`, { ns, name: dataPrecondition });
+  }
+  if (Buffer.byteLength(body) > maxResourceSize) {
+    throw new DavError(413, `The resource is larger than ${maxResourceSize} bytes.`, { ns, name: 'max-resource-size' });
+  }
+}
+
+function uidConflict(ns: string, uid: string, href: string): DavError {
+  const existing: XmlNode = { ns: NS.DAV, name: 'href', children: href };
+  return new DavError(409, `Another resource in this collection already has the UID ${uid}.`, { ns, name: 'no-uid-conflict' }, existing);
+}
+
+const siblingHref = (href: string, name: string, encode: (segment: string) => string) => `${href.slice(0, href.lastIndexOf('/') + 1)}${encode(name)}`;
+const encodeSegment = (segment: string) => encodeURIComponent(segment).replace(/%40/g, '@');
+
+/** PUT of a calendar object resource (RFC 4791 5.3.2) or a vCard (RFC 6352 6.3.2), with their preconditions. */
 export const put: MethodHandler = async ({ request, context, location, body, href }) => {
+  if (location.kind === 'contact') {
+    const slot = await resolveContactSlot(context, location);
+    if (!slot) throw new DavError(409, 'The address book does not exist.');
+    checkBody(request, body, context.maxResourceSize, 'text/vcard', NS.CARDDAV, 'supported-address-data');
+    if (!conditionsHold(request, slot.object?.etag ?? null)) {
+      throw new DavError(412, slot.object ? 'The vCard has changed since you read it.' : 'The vCard does not exist.');
+    }
+    let parsed;
+    try {
+      parsed = parseVCard(body);
+    } catch (error) {
+      if (error instanceof VCardError) throw new DavError(403, error.message, { ns: NS.CARDDAV, name: error.precondition });
+      throw error;
+    }
+    if (parsed.uid.length > MAX_UID_LENGTH) throw new DavError(403, `UIDs longer than ${MAX_UID_LENGTH} characters are not supported.`, { ns: NS.CARDDAV, name: 'valid-address-data' });
+    const holder = await context.addressBooks.findObjectNameByUid(slot.book, parsed.uid);
+    if (holder !== null && holder !== slot.name) throw uidConflict(NS.CARDDAV, parsed.uid, siblingHref(href, holder, encodeSegment));
+    const { etag, created } = await context.addressBooks.putObject(slot.book, slot.name, body, parsed);
+    return emptyResponse(created ? 201 : 204, { ETag: `"${etag}"`, 'Content-Length': '0' });
+  }
+
   if (location.kind !== 'calendar-object') {
-    throw new DavError(405, 'Only calendar objects can be written with PUT; create calendars with MKCALENDAR.');
+    throw new DavError(405, 'Only calendar objects and vCards can be written with PUT; create collections with MKCALENDAR or MKCOL.');
   }
   const slot = await resolveObjectSlot(context, location);
   if (!slot) throw new DavError(409, 'The calendar does not exist.');
-
-  const contentType = (header(request, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
-  if (contentType !== 'text/calendar') {
-    throw new DavError(415, `Calendar objects must be sent as text/calendar (got "${contentType || 'nothing'}").`, { ns: NS.CALDAV, name: 'supported-calendar-data' });
-  }
-  if (Buffer.byteLength(body) > context.maxResourceSize) {
-    throw new DavError(413, `The calendar object is larger than ${context.maxResourceSize} bytes.`, { ns: NS.CALDAV, name: 'max-resource-size' });
-  }
+  checkBody(request, body, context.maxResourceSize, 'text/calendar', NS.CALDAV, 'supported-calendar-data');
   if (!conditionsHold(request, slot.object?.etag ?? null)) {
     throw new DavError(412, slot.object ? 'The calendar object has changed since you read it.' : 'The calendar object does not exist.');
   }
-
   let parsed;
   try {
     parsed = parseCalendarObject(body, { supportedComponents: slot.calendar.components });
@@ -31,17 +68,9 @@ export const put: MethodHandler = async ({ request, context, location, body, hre
     if (error instanceof CalendarObjectError) throw new DavError(403, error.message, { ns: NS.CALDAV, name: error.precondition });
     throw error;
   }
-
+  if (parsed.uid.length > MAX_UID_LENGTH) throw new DavError(403, `UIDs longer than ${MAX_UID_LENGTH} characters are not supported.`, { ns: NS.CALDAV, name: 'valid-calendar-object-resource' });
   const holder = await context.backend.findObjectNameByUid(slot.calendar, parsed.uid);
-  if (holder !== null && holder !== slot.name) {
-    throw new DavError(
-      409,
-      `Another calendar object in this calendar already has the UID ${parsed.uid}.`,
-      { ns: NS.CALDAV, name: 'no-uid-conflict' },
-      { ns: NS.DAV, name: 'href', children: context.hrefs.child(href.slice(0, href.lastIndexOf('/') + 1), holder, false) },
-    );
-  }
-
+  if (holder !== null && holder !== slot.name) throw uidConflict(NS.CALDAV, parsed.uid, siblingHref(href, holder, encodeSegment));
   const { etag, created } = await context.backend.putObject(slot.calendar, slot.name, body, parsed);
   // The stored bytes are what was sent, so the client may cache them under this ETag (RFC 4791 5.3.4).
   return emptyResponse(created ? 201 : 204, { ETag: `"${etag}"`, 'Content-Length': '0' });

@@ -1,4 +1,5 @@
 import { busyPeriods, freeBusyCalendar, matchesCalendarFilter, renderCalendarData } from '../../ical';
+import { matchesAddressbookFilter, renderAddressData } from '../../vcard';
 import type { StoredCalendarObject } from '../backend';
 import { DavError } from '../errors';
 import { depthOf, xmlResponse } from '../http';
@@ -8,11 +9,13 @@ import { hrefPath, locate } from '../paths';
 import { definitionsOf } from '../properties';
 import { responseFor, type ExtraProperties } from '../propfind-core';
 import { parseReport, type ExpandPropertyItem, type PropfindRequest, type ReportRequest } from '../requests';
-import { hrefOf, resolve, resolveObjectSlot, type DavContext, type Resource } from '../resources';
+import { hrefOf, resolve, resolveContactSlot, resolveObjectSlot, type DavContext, type Resource } from '../resources';
+import type { AddressDataRequest } from '../requests';
 import { serializeXml } from '../xml';
 import type { MethodHandler, MethodInput } from './types';
 
 const CALENDAR_DATA = clark({ ns: NS.CALDAV, name: 'calendar-data' });
+const ADDRESS_DATA = clark({ ns: NS.CARDDAV, name: 'address-data' });
 
 function unsupported(report: string): never {
   throw new DavError(403, `The ${report} report is not supported on this resource.`, { ns: NS.DAV, name: 'supported-report' });
@@ -69,15 +72,8 @@ async function calendarMultiget(input: MethodInput, report: Extract<ReportReques
   if (target.kind !== 'calendar' && target.kind !== 'calendar-home') unsupported('calendar-multiget');
   const responses: MultistatusResponse[] = [];
   for (const requested of report.hrefs) {
-    let location;
-    try {
-      location = locate(hrefPath(requested), context.basePath);
-    } catch {
-      location = null;
-    }
-    const path = hrefPath(requested);
-    const inside = path === context.basePath || path.startsWith(`${context.basePath}/`);
-    const slot = inside && location?.kind === 'calendar-object' ? await resolveObjectSlot(context, location) : null;
+    const location = locationOf(context, requested);
+    const slot = location?.kind === 'calendar-object' ? await resolveObjectSlot(context, location) : null;
     if (!slot?.object) {
       responses.push({ href: requested, status: 404 });
       continue;
@@ -86,6 +82,66 @@ async function calendarMultiget(input: MethodInput, report: Extract<ReportReques
     responses.push(await responseFor(context, resource, requested, report.prop, objectResponseExtras(slot.object, report.prop, report.calendarData)));
   }
   return xmlResponse(207, multistatus(responses));
+}
+
+function contactExtras(object: StoredCalendarObject, propRequest: PropfindRequest, addressData?: AddressDataRequest): ExtraProperties {
+  const extra: ExtraProperties = new Map();
+  const wantsData = propRequest.kind === 'prop' && propRequest.props.some((prop) => clark(prop) === ADDRESS_DATA);
+  if (wantsData) {
+    // Converted only when the client names a version; otherwise the vCard as the client stored it.
+    const version = addressData?.version === '3.0' || addressData?.version === '4.0' ? addressData.version : undefined;
+    extra.set(ADDRESS_DATA, renderAddressData(object.data, { version, allProps: addressData?.allProps ?? true, props: addressData?.props ?? [] }));
+  }
+  return extra;
+}
+
+async function addressbookQuery(input: MethodInput, report: Extract<ReportRequest, { kind: 'addressbook-query' }>) {
+  const { context, href } = input;
+  const target = await input.resource();
+  if (target.kind !== 'addressbook') unsupported('addressbook-query');
+  const responses: MultistatusResponse[] = [];
+  let truncated = false;
+  for (const object of await context.addressBooks.allObjects(target.book)) {
+    if (!matchesAddressbookFilter(object.data, report.filter)) continue;
+    if (report.limit !== undefined && responses.length >= report.limit) {
+      truncated = true;
+      break;
+    }
+    const resource = { kind: 'contact' as const, owner: target.owner, book: target.book, name: object.name, object };
+    responses.push(await responseFor(context, resource, context.hrefs.child(href, object.name, false), report.prop, contactExtras(object, report.prop, report.addressData)));
+  }
+  // RFC 6352 8.6.1: a truncated result says so with 507 on the request URI.
+  if (truncated) responses.push({ href, status: 507, error: { ns: NS.DAV, name: 'number-of-matches-within-limits' } });
+  return xmlResponse(207, multistatus(responses));
+}
+
+async function addressbookMultiget(input: MethodInput, report: Extract<ReportRequest, { kind: 'addressbook-multiget' }>) {
+  const { context } = input;
+  const target = await input.resource();
+  if (target.kind !== 'addressbook' && target.kind !== 'addressbook-home') unsupported('addressbook-multiget');
+  const responses: MultistatusResponse[] = [];
+  for (const requested of report.hrefs) {
+    const location = locationOf(context, requested);
+    const slot = location?.kind === 'contact' ? await resolveContactSlot(context, location) : null;
+    if (!slot?.object) {
+      responses.push({ href: requested, status: 404 });
+      continue;
+    }
+    const resource = { kind: 'contact' as const, ...slot, object: slot.object };
+    responses.push(await responseFor(context, resource, requested, report.prop, contactExtras(slot.object, report.prop, report.addressData)));
+  }
+  return xmlResponse(207, multistatus(responses));
+}
+
+/** The location of an href inside this server's DAV tree, or null. */
+function locationOf(context: DavContext, href: string) {
+  const path = hrefPath(href);
+  if (path !== context.basePath && !path.startsWith(`${context.basePath}/`)) return null;
+  try {
+    return locate(path, context.basePath);
+  } catch {
+    return null;
+  }
 }
 
 async function freeBusyQuery(input: MethodInput, report: Extract<ReportRequest, { kind: 'free-busy-query' }>) {
@@ -98,14 +154,8 @@ async function freeBusyQuery(input: MethodInput, report: Extract<ReportRequest, 
 
 /** Resolves an href of this server to a resource the user may see, or null. */
 async function resourceAt(context: DavContext, href: string): Promise<Resource | null> {
-  const path = hrefPath(href);
-  if (path !== context.basePath && !path.startsWith(`${context.basePath}/`)) return null;
-  try {
-    const location = locate(path, context.basePath);
-    return location ? await resolve(context, location) : null;
-  } catch {
-    return null;
-  }
+  const location = locationOf(context, href);
+  return location ? resolve(context, location) : null;
 }
 
 const hrefsIn = (content: XmlContent): string[] => {
@@ -204,6 +254,10 @@ export const report: MethodHandler = async (input) => {
       return principalPropertySearch(input, request);
     case 'principal-search-property-set':
       return principalSearchPropertySet();
+    case 'addressbook-query':
+      return addressbookQuery(input, request);
+    case 'addressbook-multiget':
+      return addressbookMultiget(input, request);
     default:
       return unsupported(request.kind);
   }

@@ -1,0 +1,197 @@
+import { createHash } from 'node:crypto';
+
+import type { Core } from '@strapi/strapi';
+
+import type { CollectionChanges, CollectionInfo, MemberInfo, MemberStore, Principal, StoredMember } from '../dav/backend';
+import { DavError } from '../dav/errors';
+
+export interface CollectionRow {
+  id: number;
+  documentId: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  deadProperties: unknown;
+  updatedAt: string | Date;
+  [field: string]: unknown;
+}
+
+interface MemberRow {
+  id: number;
+  documentId: string;
+  resourceName: string;
+  etag: string | null;
+  size: number | null;
+  updatedAt: string | Date;
+  [field: string]: unknown;
+}
+
+export interface CollectionKind {
+  /** Content type of the collection (calendar, address book). */
+  collectionUid: string;
+  /** Content type of its members (event, contact). */
+  memberUid: string;
+  /** The member's relation attribute pointing at its collection. */
+  relation: string;
+  /** The member attribute that holds the raw text (iCalendar, vCard). */
+  textField: string;
+  /** Collection fields read besides the common ones. */
+  extraFields: string[];
+}
+
+export const asDate = (value: string | Date) => (value instanceof Date ? value : new Date(value));
+
+function deadPropertiesOf(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+const memberFields = ['id', 'documentId', 'resourceName', 'etag', 'size', 'updatedAt'];
+
+/**
+ * What calendars and address books share in storage: collections owned by a user, found by slug, and their members
+ * (events, contacts) read from the published rows, the version clients see. Writes go through the document service
+ * (so editors, lifecycles and other plugins see them), one transaction each.
+ */
+export function createCollectionStore<Info extends CollectionInfo>(
+  strapi: Core.Strapi,
+  kind: CollectionKind,
+  describe: (row: CollectionRow, common: CollectionInfo) => Info,
+) {
+  const collections = () => strapi.db.query(kind.collectionUid as never);
+  const members = () => strapi.db.query(kind.memberUid as never);
+  const collectionFields = ['id', 'documentId', 'name', 'slug', 'description', 'deadProperties', 'updatedAt', ...kind.extraFields];
+  const publishedIn = (documentId: string) => ({ publishedAt: { $notNull: true }, [kind.relation]: { documentId } });
+
+  async function toInfo(row: CollectionRow): Promise<Info> {
+    const where = publishedIn(row.documentId);
+    const [count, latest] = await Promise.all([
+      members().count({ where }),
+      members().findOne({ select: ['updatedAt'], where, orderBy: { updatedAt: 'desc' } }) as Promise<{ updatedAt: string | Date } | null>,
+    ]);
+    const collectionChanged = asDate(row.updatedAt);
+    const latestMember = latest ? asDate(latest.updatedAt) : null;
+    // Any added, changed or removed member changes the count or the latest update time.
+    const ctag = createHash('sha256')
+      .update(`${row.documentId}|${collectionChanged.toISOString()}|${count}|${latestMember?.toISOString() ?? ''}`)
+      .digest('base64url')
+      .slice(0, 22);
+    return describe(row, {
+      documentId: row.documentId,
+      slug: row.slug,
+      displayName: row.name,
+      description: row.description,
+      ctag,
+      lastModified: latestMember && latestMember > collectionChanged ? latestMember : collectionChanged,
+      deadProperties: deadPropertiesOf(row.deadProperties),
+    });
+  }
+
+  const toMemberInfo = (row: MemberRow): MemberInfo => ({
+    name: row.resourceName,
+    etag: row.etag ?? '',
+    size: row.size ?? Buffer.byteLength(String(row[kind.textField] ?? '')),
+    lastModified: asDate(row.updatedAt),
+  });
+  const toStoredMember = (row: MemberRow): StoredMember => ({ ...toMemberInfo(row), data: String(row[kind.textField] ?? '') });
+
+  async function memberRow(collection: CollectionInfo, name: string, withText: boolean): Promise<MemberRow | null> {
+    return (await members().findOne({
+      select: withText ? [...memberFields, kind.textField] : memberFields,
+      where: { ...publishedIn(collection.documentId), resourceName: name },
+    })) as MemberRow | null;
+  }
+
+  /** The field changes common to both kinds, with dead properties merged into the stored ones. */
+  function commonData(changes: CollectionChanges, current?: CollectionInfo): Record<string, unknown> {
+    const data: Record<string, unknown> = {};
+    if (changes.displayName !== undefined) data.name = changes.displayName ?? current?.slug;
+    if (changes.description !== undefined) data.description = changes.description;
+    if (changes.deadProperties !== undefined) {
+      const merged: Record<string, string> = { ...(current?.deadProperties ?? {}) };
+      for (const [key, value] of Object.entries(changes.deadProperties)) {
+        if (value === null) delete merged[key];
+        else merged[key] = value;
+      }
+      data.deadProperties = merged;
+    }
+    return data;
+  }
+
+  const memberStore: MemberStore<Info> = {
+    async listObjects(collection) {
+      const rows = (await members().findMany({ select: memberFields, where: publishedIn(collection.documentId) })) as MemberRow[];
+      return rows.map(toMemberInfo);
+    },
+    async getObjects(collection, names) {
+      if (names.length === 0) return [];
+      const rows = (await members().findMany({
+        select: [...memberFields, kind.textField],
+        where: { ...publishedIn(collection.documentId), resourceName: { $in: names } },
+      })) as MemberRow[];
+      return rows.map(toStoredMember);
+    },
+    async findObject(collection, name) {
+      const row = await memberRow(collection, name, true);
+      return row ? toStoredMember(row) : null;
+    },
+    async findObjectNameByUid(collection, uid) {
+      const row = (await members().findOne({
+        select: ['resourceName'],
+        where: { uid, [kind.relation]: { documentId: collection.documentId } },
+      })) as { resourceName: string } | null;
+      return row?.resourceName ?? null;
+    },
+    async deleteObject(collection, name) {
+      await strapi.db.transaction(async () => {
+        const existing = await memberRow(collection, name, false);
+        if (existing) await strapi.documents(kind.memberUid as never).delete({ documentId: existing.documentId });
+      });
+    },
+  };
+
+  return {
+    members: memberStore,
+    memberRow,
+    toStoredMember,
+    membersWhere: publishedIn,
+    memberFields: [...memberFields, kind.textField],
+
+    async listOf(owner: Principal, orderBy: Array<Record<string, 'asc' | 'desc'>>): Promise<Info[]> {
+      const rows = (await collections().findMany({ select: collectionFields, where: { owner: { id: owner.id } }, orderBy })) as CollectionRow[];
+      return Promise.all(rows.map(toInfo));
+    },
+
+    async findOf(owner: Principal, slug: string): Promise<Info | null> {
+      const row = (await collections().findOne({ select: collectionFields, where: { slug, owner: { id: owner.id } } })) as CollectionRow | null;
+      return row ? toInfo(row) : null;
+    },
+
+    async create(owner: Principal, slug: string, changes: CollectionChanges, extra: Record<string, unknown>): Promise<Info> {
+      const taken = await collections().findOne({ select: ['id'], where: { slug } });
+      if (taken) throw new DavError(409, `The name "${slug}" is already in use on this site; choose another.`);
+      const created = (await strapi.documents(kind.collectionUid as never).create({
+        data: { ...commonData(changes), ...extra, name: changes.displayName ?? slug, slug, owner: owner.documentId } as never,
+      })) as unknown as { documentId: string };
+      const row = (await collections().findOne({ select: collectionFields, where: { documentId: created.documentId } })) as CollectionRow;
+      return toInfo(row);
+    },
+
+    async update(collection: Info, changes: CollectionChanges, extra: Record<string, unknown>): Promise<void> {
+      await strapi.documents(kind.collectionUid as never).update({
+        documentId: collection.documentId,
+        data: { ...commonData(changes, collection), ...extra } as never,
+      });
+    },
+
+    async deleteWithMembers(collection: Info): Promise<void> {
+      await strapi.db.transaction(async () => {
+        const rows = (await members().findMany({ select: ['documentId'], where: { [kind.relation]: { documentId: collection.documentId } } })) as Array<{ documentId: string }>;
+        for (const documentId of new Set(rows.map((row) => row.documentId))) {
+          await strapi.documents(kind.memberUid as never).delete({ documentId });
+        }
+        await strapi.documents(kind.collectionUid as never).delete({ documentId: collection.documentId });
+      });
+    },
+  };
+}
