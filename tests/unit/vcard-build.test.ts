@@ -1,4 +1,11 @@
-import { buildVCard, parseVCard, VCardError, type ContactFields, type ContactInput } from '../../server/src/vcard';
+import {
+  buildVCard,
+  convertVCard,
+  parseVCard,
+  VCardError,
+  type ContactFields,
+  type ContactInput,
+} from '../../server/src/vcard';
 import {
   APPLE_ADA,
   APPLE_GROUP,
@@ -68,7 +75,9 @@ const grace: ContactInput = {
     { type: 'Compiler lab', value: 'grace@cobol.example' },
   ],
   phones: [{ type: 'cell', value: '+1 202-555-0143' }, { value: '+1 202-555-0199' }],
-  addresses: [{ type: 'work', street: '1 Navy Yard', locality: 'Washington', region: 'DC', postalCode: '20374', country: 'USA' }],
+  addresses: [
+    { type: 'work', street: '1 Navy Yard', locality: 'Washington', region: 'DC', postalCode: '20374', country: 'USA' },
+  ],
   organization: 'US Navy',
   title: 'Rear Admiral',
   role: 'Computer scientist',
@@ -109,7 +118,9 @@ describe('buildVCard: a new contact', () => {
   });
 
   test('derives N from FN (3.0 requires it), and FN from N when there is no full name', () => {
-    expect(linesOf(buildVCard({ ...blank, uid: 'a', fullName: 'Ada King Lovelace' }, null, now), 'N')).toEqual(['N:Lovelace;Ada King;;;']);
+    expect(linesOf(buildVCard({ ...blank, uid: 'a', fullName: 'Ada King Lovelace' }, null, now), 'N')).toEqual([
+      'N:Lovelace;Ada King;;;',
+    ]);
     const fromName = buildVCard({ ...blank, uid: 'b', name: { given: 'Alan', family: 'Turing' } }, null, now);
     expect(linesOf(fromName, 'FN')).toEqual(['FN:Alan Turing']);
     expect(parseVCard(fromName).fields.fullName).toBe('Alan Turing');
@@ -117,12 +128,21 @@ describe('buildVCard: a new contact', () => {
 
   test('a group: X-ADDRESSBOOKSERVER-KIND and -MEMBER, as Apple Contacts reads groups', () => {
     const text = buildVCard(
-      { ...blank, uid: 'group-1', fullName: 'Compiler Team', kind: 'group', members: ['urn:uuid:aaaa', 'urn:uuid:bbbb'] },
+      {
+        ...blank,
+        uid: 'group-1',
+        fullName: 'Compiler Team',
+        kind: 'group',
+        members: ['urn:uuid:aaaa', 'urn:uuid:bbbb'],
+      },
       null,
       now,
     );
     expect(linesOf(text, 'X-ADDRESSBOOKSERVER-KIND')).toEqual(['X-ADDRESSBOOKSERVER-KIND:group']);
-    expect(linesOf(text, 'X-ADDRESSBOOKSERVER-MEMBER')).toEqual(['X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:aaaa', 'X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:bbbb']);
+    expect(linesOf(text, 'X-ADDRESSBOOKSERVER-MEMBER')).toEqual([
+      'X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:aaaa',
+      'X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:bbbb',
+    ]);
     expect(linesOf(text, 'N')).toEqual(['N:Compiler Team;;;;']);
     const { fields } = parseVCard(text);
     expect(fields.kind).toBe('group');
@@ -130,26 +150,47 @@ describe('buildVCard: a new contact', () => {
   });
 
   test('a photo URL is written as VALUE=uri', () => {
-    const text = buildVCard({ ...blank, uid: 'c', fullName: 'Ada', photo: { uri: 'https://cms.example/uploads/ada.jpg' } }, null, now);
+    const text = buildVCard(
+      { ...blank, uid: 'c', fullName: 'Ada', photo: { uri: 'https://cms.example/uploads/ada.jpg' } },
+      null,
+      now,
+    );
     expect(linesOf(text, 'PHOTO')).toEqual(['PHOTO;VALUE=URI:https://cms.example/uploads/ada.jpg']);
     expect(parseVCard(text).fields.photo).toEqual({ uri: 'https://cms.example/uploads/ada.jpg' });
   });
 
   test('refuses what cannot be written: no UID, a birthday that is no date', () => {
     expect(() => buildVCard({ ...blank, uid: ' ', fullName: 'Ada' }, null, now)).toThrow(VCardError);
-    expect(() => buildVCard({ ...blank, uid: 'd', fullName: 'Ada', birthday: 'December 10th' }, null, now)).toThrow(/not a date/);
+    expect(() => buildVCard({ ...blank, uid: 'd', fullName: 'Ada', birthday: 'December 10th' }, null, now)).toThrow(
+      /not a date/,
+    );
   });
 });
 
 describe('buildVCard: editing a client’s vCard', () => {
   test('an edit that changes nothing returns the previous text byte for byte', () => {
-    for (const text of [APPLE_ADA, APPLE_GROUP, GOOGLE_GRACE, DAVX5_KATHERINE, DAVX5_GROUP, THUNDERBIRD_ELODIE, EVOLUTION_ALAN]) {
+    for (const text of [
+      APPLE_ADA,
+      APPLE_GROUP,
+      GOOGLE_GRACE,
+      DAVX5_KATHERINE,
+      DAVX5_GROUP,
+      THUNDERBIRD_ELODIE,
+      EVOLUTION_ALAN,
+    ]) {
       expect(buildVCard(stored(text), text, later)).toBe(text);
     }
   });
 
   test('empty strings and lists from the CMS mean the same as null', () => {
-    const input: ContactInput = { ...stored(GOOGLE_GRACE), nickname: '', role: '', anniversary: '', photo: null, members: [] };
+    const input: ContactInput = {
+      ...stored(GOOGLE_GRACE),
+      nickname: '',
+      role: '',
+      anniversary: '',
+      photo: null,
+      members: [],
+    };
     expect(buildVCard(input, GOOGLE_GRACE, later)).toBe(GOOGLE_GRACE);
   });
 
@@ -160,11 +201,21 @@ describe('buildVCard: editing a client’s vCard', () => {
     expect(linesOf(text, 'REV')).toEqual(['REV:20260305T083000Z']);
     const changed = new Set(['TITLE', 'REV']);
     const otherLines = (source: string) =>
-      contentLines(source).filter((line) => !changed.has(line.split(/[;:]/)[0].replace(/^[\w-]+\./, '').toUpperCase()));
+      contentLines(source).filter(
+        (line) =>
+          !changed.has(
+            line
+              .split(/[;:]/)[0]
+              .replace(/^[\w-]+\./, '')
+              .toUpperCase(),
+          ),
+      );
     // Same properties, parameters, groups and values; ical.js normalises only the spelling (TYPE=A,B, BDAY basic).
     expect(parseVCard(text).fields).toEqual({ ...parseVCard(APPLE_ADA).fields, title: 'Countess and mathematician' });
     expect(otherLines(text).length).toBe(otherLines(APPLE_ADA).length);
-    expect(linesOf(text, 'X-SOCIALPROFILE')).toEqual(['X-SOCIALPROFILE;TYPE=twitter;X-USER=ada:http://twitter.com/ada']);
+    expect(linesOf(text, 'X-SOCIALPROFILE')).toEqual([
+      'X-SOCIALPROFILE;TYPE=twitter;X-USER=ada:http://twitter.com/ada',
+    ]);
     expect(linesOf(text, 'X-ABADR')).toEqual(['item4.X-ABADR:gb']);
     expect(linesOf(text, 'EMAIL')).toEqual([
       'item1.EMAIL;TYPE=INTERNET,pref:ada@example.com',
@@ -213,7 +264,11 @@ describe('buildVCard: editing a client’s vCard', () => {
 
   test('removing an item-grouped entry removes its label and other item properties', () => {
     const before = stored(APPLE_ADA);
-    const text = buildVCard({ ...before, addresses: null, phones: before.phones?.slice(0, 2) ?? null }, APPLE_ADA, later);
+    const text = buildVCard(
+      { ...before, addresses: null, phones: before.phones?.slice(0, 2) ?? null },
+      APPLE_ADA,
+      later,
+    );
     expect(linesOf(text, 'ADR')).toEqual([]);
     expect(linesOf(text, 'X-ABADR')).toEqual([]);
     expect(linesOf(text, 'TEL')).toHaveLength(2);
@@ -222,7 +277,11 @@ describe('buildVCard: editing a client’s vCard', () => {
   });
 
   test('an organization edit keeps the units that still end it', () => {
-    const text = buildVCard({ ...stored(DAVX5_KATHERINE), organization: 'NASA Langley, Flight Research Division' }, DAVX5_KATHERINE, later);
+    const text = buildVCard(
+      { ...stored(DAVX5_KATHERINE), organization: 'NASA Langley, Flight Research Division' },
+      DAVX5_KATHERINE,
+      later,
+    );
     expect(linesOf(text, 'ORG')).toEqual(['ORG:NASA Langley;Flight Research Division']);
     const replaced = buildVCard({ ...stored(DAVX5_KATHERINE), organization: 'NACA' }, DAVX5_KATHERINE, later);
     expect(linesOf(replaced, 'ORG')).toEqual(['ORG:NACA']);
@@ -237,19 +296,33 @@ describe('buildVCard: editing a client’s vCard', () => {
   test('Thunderbird 4.0: stays 4.0, a new number is TEL;VALUE=TEXT, REV a 4.0 timestamp, PHOTO untouched', () => {
     const before = stored(THUNDERBIRD_ELODIE);
     const text = buildVCard(
-      { ...before, phones: [{ type: 'cell', value: '+33 6 98 76 54 32' }, ...(before.phones?.slice(1) ?? [])], anniversary: '2015-09-12' },
+      {
+        ...before,
+        phones: [{ type: 'cell', value: '+33 6 98 76 54 32' }, ...(before.phones?.slice(1) ?? [])],
+        anniversary: '2015-09-12',
+      },
       THUNDERBIRD_ELODIE,
       later,
     );
     expectWellFormed(text);
     const lines = contentLines(text);
     expect(lines[1]).toBe('VERSION:4.0');
-    expect(linesOf(text, 'TEL')).toEqual(['TEL;TYPE=cell;VALUE=TEXT:+33 6 98 76 54 32', 'TEL;TYPE=work;VALUE=TEXT:+33 1 23 45 67 89']);
+    expect(linesOf(text, 'TEL')).toEqual([
+      'TEL;TYPE=cell;VALUE=TEXT:+33 6 98 76 54 32',
+      'TEL;TYPE=work;VALUE=TEXT:+33 1 23 45 67 89',
+    ]);
     expect(linesOf(text, 'ANNIVERSARY')).toEqual(['ANNIVERSARY:20150912']);
     expect(linesOf(text, 'REV')).toEqual(['REV:20260305T083000Z']);
     expect(linesOf(text, 'PHOTO')).toEqual([`PHOTO;VALUE=URL:data:image/png;base64,${PNG_BASE64}`]);
-    expect(linesOf(text, 'EMAIL')).toEqual(['EMAIL;PREF=1:elodie@example.fr', 'EMAIL;TYPE=work:e.dupont@bureau.example']);
-    const { uid: _uid, ...fields } = { ...before, phones: [{ type: 'cell', value: '+33 6 98 76 54 32' }, ...(before.phones?.slice(1) ?? [])], anniversary: '2015-09-12' };
+    expect(linesOf(text, 'EMAIL')).toEqual([
+      'EMAIL;PREF=1:elodie@example.fr',
+      'EMAIL;TYPE=work:e.dupont@bureau.example',
+    ]);
+    const { uid: _uid, ...fields } = {
+      ...before,
+      phones: [{ type: 'cell', value: '+33 6 98 76 54 32' }, ...(before.phones?.slice(1) ?? [])],
+      anniversary: '2015-09-12',
+    };
     expect(parseVCard(text).fields).toEqual(fields);
   });
 
@@ -291,7 +364,11 @@ describe('buildVCard: editing a client’s vCard', () => {
 
   test('groups: a member removed, a member added, the group made an individual', () => {
     const before = stored(APPLE_GROUP);
-    const members = buildVCard({ ...before, members: ['urn:uuid:7C9E6679-7425-40DE-944B-E07FC1F90AE7', 'urn:uuid:new'] }, APPLE_GROUP, later);
+    const members = buildVCard(
+      { ...before, members: ['urn:uuid:7C9E6679-7425-40DE-944B-E07FC1F90AE7', 'urn:uuid:new'] },
+      APPLE_GROUP,
+      later,
+    );
     expect(linesOf(members, 'X-ADDRESSBOOKSERVER-MEMBER')).toEqual([
       'X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:7C9E6679-7425-40DE-944B-E07FC1F90AE7',
       'X-ADDRESSBOOKSERVER-MEMBER:urn:uuid:new',
@@ -300,13 +377,21 @@ describe('buildVCard: editing a client’s vCard', () => {
     expect(linesOf(individual, 'X-ADDRESSBOOKSERVER-KIND')).toEqual([]);
     expect(linesOf(individual, 'X-ADDRESSBOOKSERVER-MEMBER')).toEqual([]);
 
-    const davx5 = buildVCard({ ...stored(DAVX5_GROUP), members: ['urn:uuid:0a3ee4e8-8f4b-4b8e-bb1c-3f5a9d0e0b51'] }, DAVX5_GROUP, later);
+    const davx5 = buildVCard(
+      { ...stored(DAVX5_GROUP), members: ['urn:uuid:0a3ee4e8-8f4b-4b8e-bb1c-3f5a9d0e0b51'] },
+      DAVX5_GROUP,
+      later,
+    );
     expect(linesOf(davx5, 'MEMBER')).toEqual(['MEMBER:urn:uuid:0a3ee4e8-8f4b-4b8e-bb1c-3f5a9d0e0b51']);
     expect(linesOf(davx5, 'KIND')).toEqual(['KIND:group']);
   });
 
   test('clearing a field removes its property; a new UID replaces the old one', () => {
-    const text = buildVCard({ ...stored(APPLE_ADA), uid: 'ada-2', note: null, categories: null, photo: null, birthday: null }, APPLE_ADA, later);
+    const text = buildVCard(
+      { ...stored(APPLE_ADA), uid: 'ada-2', note: null, categories: null, photo: null, birthday: null },
+      APPLE_ADA,
+      later,
+    );
     for (const name of ['NOTE', 'CATEGORIES', 'PHOTO', 'BDAY']) expect(linesOf(text, name)).toEqual([]);
     expect(linesOf(text, 'UID')).toEqual(['UID:ada-2']);
   });
@@ -321,14 +406,89 @@ describe('buildVCard: editing a client’s vCard', () => {
     expect(linesOf(text, 'PHOTO')).toEqual([`PHOTO:data:image/png;base64,${PNG_BASE64}`]);
     expect(linesOf(text, 'REV')).toEqual(['REV:20260305T083000Z']);
     expect(linesOf(text, 'TEL')).toEqual(['TEL;TYPE=cell:+1 757-555-0187', 'TEL;TYPE=work,voice:+1 757-555-0100']);
-    expect(parseVCard(text).fields).toEqual({ ...parseVCard(DAVX5_KATHERINE).fields, title: 'Mathematician', photo: { uri: `data:image/png;base64,${PNG_BASE64}` } });
+    expect(parseVCard(text).fields).toEqual({
+      ...parseVCard(DAVX5_KATHERINE).fields,
+      title: 'Mathematician',
+      photo: { uri: `data:image/png;base64,${PNG_BASE64}` },
+    });
   });
 
   test('an Apple birthday without a year stays as it is when another field changes', () => {
-    const yearless = APPLE_ADA.replace('BDAY;value=date:1815-12-10', 'BDAY;X-APPLE-OMIT-YEAR=1604;value=date:1604-12-10');
+    const yearless = APPLE_ADA.replace(
+      'BDAY;value=date:1815-12-10',
+      'BDAY;X-APPLE-OMIT-YEAR=1604;value=date:1604-12-10',
+    );
     const text = buildVCard({ ...stored(yearless), title: 'Countess' }, yearless, later);
     expect(linesOf(text, 'BDAY')).toEqual(['BDAY;X-APPLE-OMIT-YEAR=1604;VALUE=DATE:16041210']);
     const dated = buildVCard({ ...stored(yearless), birthday: '1815-12-10' }, yearless, later);
     expect(linesOf(dated, 'BDAY')).toEqual(['BDAY;VALUE=DATE:18151210']);
   });
+
+  test('a single-component structured value keeps its escaped semicolon when another property changes', () => {
+    const acme = THUNDERBIRD_ELODIE.replace('NICKNAME:Lolo', 'ORG:Dupont\\; Fils');
+    expect(parseVCard(acme).fields.organization).toBe('Dupont; Fils');
+    const text = buildVCard({ ...stored(acme), title: 'Gérante' }, acme, later);
+    expect(linesOf(text, 'ORG')).toEqual(['ORG:Dupont\\; Fils']);
+  });
+});
+
+describe('buildVCard: every kind of edit on every client’s vCard, in both versions', () => {
+  const clients = {
+    APPLE_ADA,
+    APPLE_GROUP,
+    GOOGLE_GRACE,
+    DAVX5_KATHERINE,
+    DAVX5_GROUP,
+    THUNDERBIRD_ELODIE,
+    EVOLUTION_ALAN,
+  };
+  const edits: Partial<ContactFields>[] = [
+    { fullName: 'Ada Byron' },
+    { name: { family: 'Byron', given: 'Ada', suffix: 'Jr.' } },
+    {
+      emails: [
+        { type: 'Custom label', value: 'a@b.example' },
+        { value: 'c@d.example' },
+        { type: 'home', value: 'e@f.example' },
+      ],
+    },
+    {
+      phones: [
+        { type: 'fax', value: '+1 (555) 010-0000' },
+        { type: 'main', value: '+1 555 0101' },
+      ],
+    },
+    {
+      addresses: [{ type: 'other', street: 'Rue A; Bâtiment B, 3e', locality: 'Lyon', country: 'France' }],
+      organization: 'Foo; Bar, Inc.',
+    },
+    { kind: 'group', members: ['urn:uuid:1', 'urn:uuid:2'] },
+    { kind: 'org', members: null, photo: { uri: 'https://cms.example/uploads/logo,v2.png' } },
+    { note: 'a, b; c\\d\ne', categories: ['a,b', 'c'], nickname: 'Nick, Name', url: 'https://x.example/?a=1,2;3' },
+    { birthday: '2000-02-29', anniversary: '2001-01-01', title: 'Title', role: 'Role' },
+    { birthday: null, anniversary: null, emails: null, phones: null, addresses: null, photo: null, note: null },
+  ];
+  for (const [client, original] of Object.entries(clients)) {
+    test(client, () => {
+      for (const previous of [convertVCard(original, '3.0'), convertVCard(original, '4.0')]) {
+        const before = stored(previous);
+        for (const edit of edits) {
+          const input: ContactInput = { ...before, ...edit };
+          const text = buildVCard(input, previous, later);
+          expectWellFormed(text);
+          const parsed = parseVCard(text);
+          expect(parsed.version).toBe(parseVCard(previous).version);
+          const { uid: _uid, ...expected } = input;
+          // vCard 3.0 requires N: without a name, one derived from FN may stand in.
+          if (parsed.version === '3.0' && input.name === null) expected.name = parsed.fields.name;
+          expect(parsed.fields).toEqual(expected);
+          // Saved again unchanged: byte for byte the same; converted: the same fields.
+          expect(buildVCard(input, text, new Date('2027-01-01T00:00:00Z'))).toBe(text);
+          expect(parseVCard(convertVCard(text, parsed.version === '3.0' ? '4.0' : '3.0')).fields).toEqual(
+            parsed.fields,
+          );
+        }
+      }
+    });
+  }
 });

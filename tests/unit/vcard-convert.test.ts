@@ -36,7 +36,15 @@ describe('convertVCard', () => {
   });
 
   test('every fixture converts both ways and back with the same fields', () => {
-    for (const text of [APPLE_ADA, APPLE_GROUP, GOOGLE_GRACE, DAVX5_KATHERINE, DAVX5_GROUP, THUNDERBIRD_ELODIE, EVOLUTION_ALAN]) {
+    for (const text of [
+      APPLE_ADA,
+      APPLE_GROUP,
+      GOOGLE_GRACE,
+      DAVX5_KATHERINE,
+      DAVX5_GROUP,
+      THUNDERBIRD_ELODIE,
+      EVOLUTION_ALAN,
+    ]) {
       const original = parseVCard(text);
       const other = original.version === '3.0' ? '4.0' : '3.0';
       const converted = convertVCard(text, other);
@@ -65,9 +73,13 @@ describe('convertVCard', () => {
       'TEL;TYPE=home;VALUE=TEXT:+44 20 7946 0000',
       'item3.TEL;VALUE=TEXT:+44 20 7946 0999',
     ]);
-    expect(linesOf(text, 'ADR')).toEqual(["item4.ADR;TYPE=home;PREF=1:;;12 St James's Square;London;;SW1Y 4JH;United Kingdom"]);
+    expect(linesOf(text, 'ADR')).toEqual([
+      "item4.ADR;TYPE=home;PREF=1:;;12 St James's Square;London;;SW1Y 4JH;United Kingdom",
+    ]);
     expect(linesOf(text, 'X-ABADR')).toEqual(['item4.X-ABADR:gb']);
-    expect(linesOf(text, 'X-SOCIALPROFILE')).toEqual(['X-SOCIALPROFILE;TYPE=twitter;X-USER=ada:http://twitter.com/ada']);
+    expect(linesOf(text, 'X-SOCIALPROFILE')).toEqual([
+      'X-SOCIALPROFILE;TYPE=twitter;X-USER=ada:http://twitter.com/ada',
+    ]);
     expect(linesOf(text, 'BDAY')).toEqual(['BDAY:18151210']);
     expect(linesOf(text, 'ANNIVERSARY')).toEqual(['ANNIVERSARY:18350708']);
     expect(linesOf(text, 'X-ANNIVERSARY')).toEqual([]);
@@ -82,12 +94,24 @@ describe('convertVCard', () => {
 
     const thunderbird = convertVCard(THUNDERBIRD_ELODIE, '3.0');
     expect(linesOf(thunderbird, 'PHOTO')).toEqual([`PHOTO;ENCODING=b;TYPE=PNG:${PNG_BASE64}`]);
-    expect(linesOf(convertVCard(EVOLUTION_ALAN, '4.0'), 'PHOTO')).toEqual([`PHOTO:data:image/png;base64,${PNG_BASE64}`]);
+    expect(linesOf(convertVCard(EVOLUTION_ALAN, '4.0'), 'PHOTO')).toEqual([
+      `PHOTO:data:image/png;base64,${PNG_BASE64}`,
+    ]);
 
-    const linked = vcf('BEGIN:VCARD', 'VERSION:3.0', 'FN:Ada', 'N:;Ada;;;', 'UID:1', 'PHOTO;VALUE=uri;TYPE=JPEG:https://example.com/ada.jpg', 'END:VCARD');
+    const linked = vcf(
+      'BEGIN:VCARD',
+      'VERSION:3.0',
+      'FN:Ada',
+      'N:;Ada;;;',
+      'UID:1',
+      'PHOTO;VALUE=uri;TYPE=JPEG:https://example.com/ada.jpg',
+      'END:VCARD',
+    );
     const linked4 = convertVCard(linked, '4.0');
     expect(linesOf(linked4, 'PHOTO')).toEqual(['PHOTO;MEDIATYPE=image/jpeg:https://example.com/ada.jpg']);
-    expect(linesOf(convertVCard(linked4, '3.0'), 'PHOTO')).toEqual(['PHOTO;TYPE=JPEG;VALUE=URI:https://example.com/ada.jpg']);
+    expect(linesOf(convertVCard(linked4, '3.0'), 'PHOTO')).toEqual([
+      'PHOTO;TYPE=JPEG;VALUE=URI:https://example.com/ada.jpg',
+    ]);
   });
 
   test('groups: X-ADDRESSBOOKSERVER-KIND/-MEMBER become KIND/MEMBER, and back', () => {
@@ -111,16 +135,38 @@ describe('convertVCard', () => {
 
   test('4.0 to 3.0: PREF becomes TYPE=pref, types in capitals, TEL numbers as 3.0 phone numbers', () => {
     const text = convertVCard(THUNDERBIRD_ELODIE, '3.0');
-    expect(linesOf(text, 'EMAIL')).toEqual(['EMAIL;TYPE=pref:elodie@example.fr', 'EMAIL;TYPE=WORK:e.dupont@bureau.example']);
+    expect(linesOf(text, 'EMAIL')).toEqual([
+      'EMAIL;TYPE=pref:elodie@example.fr',
+      'EMAIL;TYPE=WORK:e.dupont@bureau.example',
+    ]);
     expect(linesOf(text, 'TEL')).toEqual(['TEL;TYPE=CELL:+33 6 12 34 56 78', 'TEL;TYPE=WORK:+33 1 23 45 67 89']);
     const davx5 = convertVCard(DAVX5_KATHERINE, '3.0');
     expect(linesOf(davx5, 'TEL')).toEqual(['TEL;TYPE=CELL:+1 757-555-0187', 'TEL;TYPE=WORK,VOICE:+1 757-555-0100']);
-    const uris = vcf('BEGIN:VCARD', 'VERSION:4.0', 'FN:Ada', 'UID:1', 'TEL;VALUE=uri;TYPE=cell:tel:+44-20-7946-0958', 'TEL;VALUE=uri:sip:ada@example.com', 'END:VCARD');
-    expect(linesOf(convertVCard(uris, '3.0'), 'TEL')).toEqual(['TEL;TYPE=CELL:+44-20-7946-0958', 'TEL;VALUE=URI:sip:ada@example.com']);
+    const uris = vcf(
+      'BEGIN:VCARD',
+      'VERSION:4.0',
+      'FN:Ada',
+      'UID:1',
+      'TEL;VALUE=uri;TYPE=cell:tel:+44-20-7946-0958',
+      'TEL;VALUE=uri:sip:ada@example.com',
+      'END:VCARD',
+    );
+    expect(linesOf(convertVCard(uris, '3.0'), 'TEL')).toEqual([
+      'TEL;TYPE=CELL:+44-20-7946-0958',
+      'TEL;VALUE=URI:sip:ada@example.com',
+    ]);
   });
 
   test('dates: a year-less 4.0 date becomes Apple’s X-APPLE-OMIT-YEAR form, and back', () => {
-    const card = vcf('BEGIN:VCARD', 'VERSION:4.0', 'FN:Ada', 'UID:1', 'BDAY:--1210', 'ANNIVERSARY:18350708', 'END:VCARD');
+    const card = vcf(
+      'BEGIN:VCARD',
+      'VERSION:4.0',
+      'FN:Ada',
+      'UID:1',
+      'BDAY:--1210',
+      'ANNIVERSARY:18350708',
+      'END:VCARD',
+    );
     const apple = convertVCard(card, '3.0');
     expect(linesOf(apple, 'BDAY')).toEqual(['BDAY;X-APPLE-OMIT-YEAR=1604;VALUE=DATE:16041210']);
     expect(linesOf(apple, 'X-ANNIVERSARY')).toEqual(['X-ANNIVERSARY:1835-07-08']);
@@ -131,13 +177,28 @@ describe('convertVCard', () => {
   });
 
   test('GEO and TZ change their value type with the version', () => {
-    const card3 = vcf('BEGIN:VCARD', 'VERSION:3.0', 'FN:Ada', 'N:;Ada;;;', 'UID:1', 'GEO:51.5074;-0.1278', 'TZ:-05:00', 'END:VCARD');
+    const card3 = vcf(
+      'BEGIN:VCARD',
+      'VERSION:3.0',
+      'FN:Ada',
+      'N:;Ada;;;',
+      'UID:1',
+      'GEO:51.5074;-0.1278',
+      'TZ:-05:00',
+      'END:VCARD',
+    );
     const card4 = convertVCard(card3, '4.0');
     expect(linesOf(card4, 'GEO')).toEqual(['GEO:geo:51.5074,-0.1278']);
     expect(linesOf(card4, 'TZ')).toEqual(['TZ;VALUE=UTC-OFFSET:-0500']);
     expect(linesOf(convertVCard(card4, '3.0'), 'GEO')).toEqual(['GEO:51.5074;-0.1278']);
     const named = vcf('BEGIN:VCARD', 'VERSION:4.0', 'FN:Ada', 'UID:1', 'TZ:Europe/London', 'END:VCARD');
     expect(linesOf(convertVCard(named, '3.0'), 'TZ')).toEqual(['TZ;VALUE=TEXT:Europe/London']);
+  });
+
+  test('a 4.0 REV in the extended format, which ical.js cannot read, is left out rather than garbled', () => {
+    const card = vcf('BEGIN:VCARD', 'VERSION:4.0', 'FN:Ada', 'UID:1', 'REV:2024-01-02T03:04:05Z', 'END:VCARD');
+    expect(linesOf(convertVCard(card, '3.0'), 'REV')).toEqual([]);
+    expect(linesOf(renderAddressData(card, { allProps: false, props: ['REV'] }), 'REV')).toEqual([]);
   });
 
   test('Google’s escaped URL is a plain URL in 4.0', () => {
@@ -149,17 +210,34 @@ describe('renderAddressData', () => {
   test('the whole vCard in its own version is the stored text, byte for byte', () => {
     expect(renderAddressData(APPLE_ADA, { allProps: true, props: [] })).toBe(APPLE_ADA);
     expect(renderAddressData(APPLE_ADA, { version: '3.0', allProps: true, props: [] })).toBe(APPLE_ADA);
-    expect(renderAddressData(THUNDERBIRD_ELODIE, { version: '4.0', allProps: true, props: [] })).toBe(THUNDERBIRD_ELODIE);
+    expect(renderAddressData(THUNDERBIRD_ELODIE, { version: '4.0', allProps: true, props: [] })).toBe(
+      THUNDERBIRD_ELODIE,
+    );
   });
 
   test('another version: the converted vCard', () => {
-    expect(renderAddressData(APPLE_ADA, { version: '4.0', allProps: true, props: [] })).toBe(convertVCard(APPLE_ADA, '4.0'));
-    expect(renderAddressData(DAVX5_GROUP, { version: '3.0', allProps: true, props: [] })).toBe(convertVCard(DAVX5_GROUP, '3.0'));
+    expect(renderAddressData(APPLE_ADA, { version: '4.0', allProps: true, props: [] })).toBe(
+      convertVCard(APPLE_ADA, '4.0'),
+    );
+    expect(renderAddressData(DAVX5_GROUP, { version: '3.0', allProps: true, props: [] })).toBe(
+      convertVCard(DAVX5_GROUP, '3.0'),
+    );
   });
 
   test('listed properties only, with VERSION, UID, FN (and N in 3.0) always kept; item-grouped ones included', () => {
     const text = renderAddressData(APPLE_ADA, { allProps: false, props: ['EMAIL', 'NICKNAME'] });
-    expect(names(text)).toEqual(['BEGIN', 'VERSION', 'N', 'FN', 'NICKNAME', 'ITEM1.EMAIL', 'ITEM2.EMAIL', 'EMAIL', 'UID', 'END']);
+    expect(names(text)).toEqual([
+      'BEGIN',
+      'VERSION',
+      'N',
+      'FN',
+      'NICKNAME',
+      'ITEM1.EMAIL',
+      'ITEM2.EMAIL',
+      'EMAIL',
+      'UID',
+      'END',
+    ]);
     // Without their X-ABLabel (not asked for), Apple's item-grouped addresses have no type.
     expect(parseVCard(text).fields.emails).toEqual([
       { value: 'ada@example.com' },

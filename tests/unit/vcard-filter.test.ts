@@ -1,5 +1,11 @@
 import type { Collation } from '../../server/src/dav/model';
-import type { AddressbookFilter, CardMatchType, CardParamFilter, CardPropFilter, CardTextMatch } from '../../server/src/dav/requests';
+import type {
+  AddressbookFilter,
+  CardMatchType,
+  CardParamFilter,
+  CardPropFilter,
+  CardTextMatch,
+} from '../../server/src/dav/requests';
 import { matchesAddressbookFilter } from '../../server/src/vcard';
 import { APPLE_ADA, APPLE_GROUP, DAVX5_KATHERINE, GOOGLE_GRACE, THUNDERBIRD_ELODIE, vcf } from './vcard-fixtures';
 
@@ -16,7 +22,12 @@ const text = (
 
 const prop = (
   name: string,
-  options: { textMatches?: CardTextMatch[]; paramFilters?: CardParamFilter[]; test?: 'anyof' | 'allof'; isNotDefined?: boolean } = {},
+  options: {
+    textMatches?: CardTextMatch[];
+    paramFilters?: CardParamFilter[];
+    test?: 'anyof' | 'allof';
+    isNotDefined?: boolean;
+  } = {},
 ): CardPropFilter => ({
   name,
   test: options.test ?? 'anyof',
@@ -25,7 +36,10 @@ const prop = (
   paramFilters: options.paramFilters ?? [],
 });
 
-const filter = (propFilters: CardPropFilter[], test: 'anyof' | 'allof' = 'anyof'): AddressbookFilter => ({ test, propFilters });
+const filter = (propFilters: CardPropFilter[], test: 'anyof' | 'allof' = 'anyof'): AddressbookFilter => ({
+  test,
+  propFilters,
+});
 
 const matches = (card: string, ...propFilters: CardPropFilter[]) => matchesAddressbookFilter(card, filter(propFilters));
 
@@ -36,7 +50,8 @@ describe('matchesAddressbookFilter', () => {
   });
 
   test('match types: equals, contains (the default), starts-with, ends-with', () => {
-    const fn = (value: string, matchType: CardMatchType) => matches(APPLE_ADA, prop('FN', { textMatches: [text(value, { matchType })] }));
+    const fn = (value: string, matchType: CardMatchType) =>
+      matches(APPLE_ADA, prop('FN', { textMatches: [text(value, { matchType })] }));
     expect(fn('ada lovelace', 'equals')).toBe(true);
     expect(fn('ada', 'equals')).toBe(false);
     expect(fn('love', 'contains')).toBe(true);
@@ -58,16 +73,22 @@ describe('matchesAddressbookFilter', () => {
     expect(fn('ÉLODIE', 'i;octet')).toBe(false);
     const typedLowerCase = vcf('BEGIN:VCARD', 'VERSION:4.0', 'FN:élodie dupont', 'UID:2', 'END:VCARD');
     expect(matches(typedLowerCase, prop('FN', { textMatches: [text('ÉLODIE')] }))).toBe(true);
-    expect(matches(typedLowerCase, prop('FN', { textMatches: [text('ÉLODIE', { collation: 'i;ascii-casemap' })] }))).toBe(false);
+    expect(
+      matches(typedLowerCase, prop('FN', { textMatches: [text('ÉLODIE', { collation: 'i;ascii-casemap' })] })),
+    ).toBe(false);
     // A decomposed é (e + U+0301) is the same text.
     expect(fn('E\u0301LODIE', 'i;unicode-casemap')).toBe(true);
     const strasse = vcf('BEGIN:VCARD', 'VERSION:4.0', 'FN:Jörg Straße', 'UID:1', 'END:VCARD');
     expect(matches(strasse, prop('FN', { textMatches: [text('STRASSE')] }))).toBe(true);
-    expect(matches(strasse, prop('FN', { textMatches: [text('STRASSE', { collation: 'i;ascii-casemap' })] }))).toBe(false);
+    expect(matches(strasse, prop('FN', { textMatches: [text('STRASSE', { collation: 'i;ascii-casemap' })] }))).toBe(
+      false,
+    );
   });
 
   test('negate-condition', () => {
-    const notExampleCom = prop('EMAIL', { textMatches: [text('@example.com', { negate: true, matchType: 'ends-with' })] });
+    const notExampleCom = prop('EMAIL', {
+      textMatches: [text('@example.com', { negate: true, matchType: 'ends-with' })],
+    });
     // Ada has other addresses too: a negated match holds for a property instance that does not match.
     expect(matches(APPLE_ADA, notExampleCom)).toBe(true);
     const onlyExampleCom = vcf('BEGIN:VCARD', 'VERSION:3.0', 'FN:Ada', 'UID:1', 'EMAIL:ada@example.com', 'END:VCARD');
@@ -77,9 +98,15 @@ describe('matchesAddressbookFilter', () => {
   });
 
   test('multi-valued properties match by any value; structured ones by their text with ";" between components', () => {
-    expect(matches(APPLE_ADA, prop('CATEGORIES', { textMatches: [text('friends', { matchType: 'equals' })] }))).toBe(true);
-    expect(matches(APPLE_ADA, prop('CATEGORIES', { textMatches: [text('family,friends', { matchType: 'equals' })] }))).toBe(false);
-    expect(matches(APPLE_ADA, prop('N', { textMatches: [text('Lovelace;Ada', { matchType: 'starts-with' })] }))).toBe(true);
+    expect(matches(APPLE_ADA, prop('CATEGORIES', { textMatches: [text('friends', { matchType: 'equals' })] }))).toBe(
+      true,
+    );
+    expect(
+      matches(APPLE_ADA, prop('CATEGORIES', { textMatches: [text('family,friends', { matchType: 'equals' })] })),
+    ).toBe(false);
+    expect(matches(APPLE_ADA, prop('N', { textMatches: [text('Lovelace;Ada', { matchType: 'starts-with' })] }))).toBe(
+      true,
+    );
     expect(matches(APPLE_ADA, prop('N', { textMatches: [text('king,augusta')] }))).toBe(true);
     expect(matches(GOOGLE_GRACE, prop('ADR', { textMatches: [text(';Washington;DC;20374;')] }))).toBe(true);
   });
@@ -110,7 +137,10 @@ describe('matchesAddressbookFilter', () => {
   });
 
   test('param-filter: a text-match against the value(s), is-not-defined, or mere presence', () => {
-    const typed = (value: string) => prop('TEL', { paramFilters: [{ name: 'TYPE', isNotDefined: false, textMatch: text(value, { matchType: 'equals' }) }] });
+    const typed = (value: string) =>
+      prop('TEL', {
+        paramFilters: [{ name: 'TYPE', isNotDefined: false, textMatch: text(value, { matchType: 'equals' }) }],
+      });
     expect(matches(APPLE_ADA, typed('cell'))).toBe(true); // TYPE=CELL,VOICE,pref: any value
     expect(matches(APPLE_ADA, typed('fax'))).toBe(false);
     const untyped = prop('EMAIL', { paramFilters: [{ name: 'TYPE', isNotDefined: true }] });
@@ -128,10 +158,14 @@ describe('matchesAddressbookFilter', () => {
   });
 
   test('property names are case-insensitive and match item-grouped properties; a group name narrows', () => {
-    expect(matches(APPLE_ADA, prop('email', { textMatches: [text('ada@lab.example', { matchType: 'equals' })] }))).toBe(true);
+    expect(matches(APPLE_ADA, prop('email', { textMatches: [text('ada@lab.example', { matchType: 'equals' })] }))).toBe(
+      true,
+    );
     expect(matches(APPLE_ADA, prop('ITEM2.EMAIL', { textMatches: [text('lab.example')] }))).toBe(true);
     expect(matches(APPLE_ADA, prop('ITEM1.EMAIL', { textMatches: [text('lab.example')] }))).toBe(false);
-    expect(matches(APPLE_ADA, prop('X-ABLABEL', { textMatches: [text('workshop', { matchType: 'equals' })] }))).toBe(true);
+    expect(matches(APPLE_ADA, prop('X-ABLABEL', { textMatches: [text('workshop', { matchType: 'equals' })] }))).toBe(
+      true,
+    );
   });
 
   test('a vCard that cannot be read matches no filter', () => {

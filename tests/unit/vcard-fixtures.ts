@@ -10,12 +10,14 @@ export const JPEG_BASE64 =
   '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgyPC4zNDL/wAALCAABAAEBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAACf/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AKp//2Q==';
 
 /** A 1x1 PNG, base64 (the pixel Thunderbird's own tests use). */
-export const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVQI12P4//8/AAX+Av7czFnnAAAAAElFTkSuQmCC';
+export const PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVQI12P4//8/AAX+Av7czFnnAAAAAElFTkSuQmCC';
 
 /** Splits a long value into a first line and continuation lines, as clients fold. */
 function folded(start: string, value: string, width = 74): string[] {
   const lines = [start + value.slice(0, width - start.length)];
-  for (let at = width - start.length; at < value.length; at += width - 1) lines.push(' ' + value.slice(at, at + width - 1));
+  for (let at = width - start.length; at < value.length; at += width - 1)
+    lines.push(' ' + value.slice(at, at + width - 1));
   return lines;
 }
 

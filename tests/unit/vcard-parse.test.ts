@@ -54,7 +54,15 @@ const blank: ContactFields = {
 
 describe('parseVCard: validation', () => {
   test('every fixture is valid as its client wrote it', () => {
-    for (const text of [APPLE_ADA, APPLE_GROUP, GOOGLE_GRACE, DAVX5_KATHERINE, DAVX5_GROUP, THUNDERBIRD_ELODIE, EVOLUTION_ALAN]) {
+    for (const text of [
+      APPLE_ADA,
+      APPLE_GROUP,
+      GOOGLE_GRACE,
+      DAVX5_KATHERINE,
+      DAVX5_GROUP,
+      THUNDERBIRD_ELODIE,
+      EVOLUTION_ALAN,
+    ]) {
       expect(() => parseVCard(text)).not.toThrow();
     }
   });
@@ -63,7 +71,9 @@ describe('parseVCard: validation', () => {
     const expected = parseVCard(APPLE_ADA);
     expect(parseVCard('\uFEFF' + APPLE_ADA)).toEqual(expected);
     expect(parseVCard(APPLE_ADA.replace(/\r\n/g, '\n'))).toEqual(expected);
-    expect(parseVCard(THUNDERBIRD_ELODIE.replace(/\r\n/g, '\n')).fields.photo).toEqual(parseVCard(THUNDERBIRD_ELODIE).fields.photo);
+    expect(parseVCard(THUNDERBIRD_ELODIE.replace(/\r\n/g, '\n')).fields.photo).toEqual(
+      parseVCard(THUNDERBIRD_ELODIE).fields.photo,
+    );
   });
 
   test('two vCards in one resource: valid-address-data, although each is valid alone', () => {
@@ -126,12 +136,17 @@ describe('parseVCard: validation', () => {
     expect(unterminated.message).toMatch(/not a valid vCard/);
     const garbage = failure(GOOGLE_GRACE.replace('TITLE:Rear Admiral', 'Rear Admiral'));
     expect(garbage.precondition).toBe('valid-address-data');
-    const nested = failure(minimal('VERSION:3.0', 'FN:Ada', 'UID:1', 'BEGIN:VCARD', 'VERSION:3.0', 'FN:Agent', 'END:VCARD'));
+    const nested = failure(
+      minimal('VERSION:3.0', 'FN:Ada', 'UID:1', 'BEGIN:VCARD', 'VERSION:3.0', 'FN:Agent', 'END:VCARD'),
+    );
     expect(nested.message).toMatch(/cannot contain other components/);
   });
 
   test('a 4.0 vCard is read with the 4.0 rules even when VERSION is not its first property', () => {
-    const reordered = THUNDERBIRD_ELODIE.replace('VERSION:4.0\r\n', '').replace('END:VCARD', 'VERSION:4.0\r\nEND:VCARD');
+    const reordered = THUNDERBIRD_ELODIE.replace('VERSION:4.0\r\n', '').replace(
+      'END:VCARD',
+      'VERSION:4.0\r\nEND:VCARD',
+    );
     const parsed = parseVCard(reordered);
     expect(parsed.version).toBe('4.0');
     expect(parsed.fields).toEqual(parseVCard(THUNDERBIRD_ELODIE).fields);
@@ -159,7 +174,13 @@ describe('parseVCard: fields', () => {
           { type: 'Workshop', value: '+44 20 7946 0999' },
         ],
         addresses: [
-          { type: 'home', street: "12 St James's Square", locality: 'London', postalCode: 'SW1Y 4JH', country: 'United Kingdom' },
+          {
+            type: 'home',
+            street: "12 St James's Square",
+            locality: 'London',
+            postalCode: 'SW1Y 4JH',
+            country: 'United Kingdom',
+          },
         ],
         organization: 'Analytical Engines Ltd, Research',
         title: 'Mathematician',
@@ -205,9 +226,21 @@ describe('parseVCard: fields', () => {
       { type: 'work', value: 'grace@navy.example' },
       { type: 'home', value: 'grace@home.example' },
     ]);
-    expect(fields.name).toEqual({ family: 'Hopper', given: 'Grace', additional: 'Brewster Murray', prefix: 'Rear Admiral' });
+    expect(fields.name).toEqual({
+      family: 'Hopper',
+      given: 'Grace',
+      additional: 'Brewster Murray',
+      prefix: 'Rear Admiral',
+    });
     expect(fields.addresses).toEqual([
-      { type: 'work', street: '1 Navy Yard', locality: 'Washington', region: 'DC', postalCode: '20374', country: 'USA' },
+      {
+        type: 'work',
+        street: '1 Navy Yard',
+        locality: 'Washington',
+        region: 'DC',
+        postalCode: '20374',
+        country: 'USA',
+      },
     ]);
   });
 
@@ -252,7 +285,8 @@ describe('parseVCard: fields', () => {
   });
 
   test('birthdays: full dates in every format, partial dates and text as null', () => {
-    const birthday = (version: string, line: string) => parseVCard(minimal(`VERSION:${version}`, 'FN:Ada', 'UID:1', line)).fields.birthday;
+    const birthday = (version: string, line: string) =>
+      parseVCard(minimal(`VERSION:${version}`, 'FN:Ada', 'UID:1', line)).fields.birthday;
     expect(birthday('3.0', 'BDAY:1815-12-10')).toBe('1815-12-10');
     expect(birthday('3.0', 'BDAY:18151210')).toBe('1815-12-10');
     expect(birthday('3.0', 'BDAY:1815-12-10T00:00:00Z')).toBe('1815-12-10');
@@ -267,7 +301,8 @@ describe('parseVCard: fields', () => {
   });
 
   test('kinds: 4.0 KIND, Apple X-ADDRESSBOOKSERVER-KIND, unknown kinds as individual', () => {
-    const kind = (version: string, line: string) => parseVCard(minimal(`VERSION:${version}`, 'FN:Acme', 'UID:1', line)).fields.kind;
+    const kind = (version: string, line: string) =>
+      parseVCard(minimal(`VERSION:${version}`, 'FN:Acme', 'UID:1', line)).fields.kind;
     expect(kind('4.0', 'KIND:org')).toBe('org');
     expect(kind('4.0', 'KIND:location')).toBe('location');
     expect(kind('4.0', 'KIND:x-application')).toBe('individual');
@@ -276,15 +311,26 @@ describe('parseVCard: fields', () => {
   });
 
   test('photos: a 3.0 URI, 3.0 inline data without TYPE (recognised by its bytes), a 4.0 URL', () => {
-    const photo = (version: string, ...lines: string[]) => parseVCard(minimal(`VERSION:${version}`, 'FN:Ada', 'UID:1', ...lines)).fields.photo;
+    const photo = (version: string, ...lines: string[]) =>
+      parseVCard(minimal(`VERSION:${version}`, 'FN:Ada', 'UID:1', ...lines)).fields.photo;
     expect(photo('3.0', 'PHOTO;VALUE=uri:https://example.com/ada.jpg')).toEqual({ uri: 'https://example.com/ada.jpg' });
-    expect(photo('3.0', `PHOTO;ENCODING=BASE64:${JPEG_BASE64}`)).toEqual({ uri: `data:image/jpeg;base64,${JPEG_BASE64}` });
-    expect(photo('4.0', 'PHOTO;MEDIATYPE=image/jpeg:https://example.com/ada.jpg')).toEqual({ uri: 'https://example.com/ada.jpg' });
+    expect(photo('3.0', `PHOTO;ENCODING=BASE64:${JPEG_BASE64}`)).toEqual({
+      uri: `data:image/jpeg;base64,${JPEG_BASE64}`,
+    });
+    expect(photo('4.0', 'PHOTO;MEDIATYPE=image/jpeg:https://example.com/ada.jpg')).toEqual({
+      uri: 'https://example.com/ada.jpg',
+    });
   });
 
   test('repeated TYPE parameters and 4.0 tel: URIs', () => {
     const { fields } = parseVCard(
-      minimal('VERSION:4.0', 'FN:Ada', 'UID:1', 'TEL;TYPE=fax;TYPE=work,voice:+44 20 7946 0001', 'TEL;VALUE=uri;TYPE="voice,home":tel:+44-20-7946-0002'),
+      minimal(
+        'VERSION:4.0',
+        'FN:Ada',
+        'UID:1',
+        'TEL;TYPE=fax;TYPE=work,voice:+44 20 7946 0001',
+        'TEL;VALUE=uri;TYPE="voice,home":tel:+44-20-7946-0002',
+      ),
     );
     expect(fields.phones).toEqual([
       { type: 'fax', value: '+44 20 7946 0001' },
@@ -293,7 +339,9 @@ describe('parseVCard: fields', () => {
   });
 
   test('empty values are null, never empty strings or lists', () => {
-    const { fields } = parseVCard(minimal('VERSION:3.0', 'FN:', 'N:;;;;', 'UID:1', 'ORG:;', 'NOTE:', 'CATEGORIES:', 'EMAIL:'));
+    const { fields } = parseVCard(
+      minimal('VERSION:3.0', 'FN:', 'N:;;;;', 'UID:1', 'ORG:;', 'NOTE:', 'CATEGORIES:', 'EMAIL:'),
+    );
     expect(fields).toEqual(blank);
   });
 });

@@ -3,7 +3,13 @@
  * properties rewritten, so that what clients put there (item groups and labels, X- properties, photos, parameters)
  * survives an editor's change.
  */
-import { addressParts, nameParts, type PostalAddress, type StructuredName, type TypedValue } from '../content-types/structured-values';
+import {
+  addressParts,
+  nameParts,
+  type PostalAddress,
+  type StructuredName,
+  type TypedValue,
+} from '../content-types/structured-values';
 import {
   components,
   firstNamed,
@@ -17,15 +23,7 @@ import {
 } from './card';
 import { contactFieldsOf, foreign, nativeNames3, nativeNames4, phoneNumberOf } from './contact';
 import { VCardError, contactKinds, type ContactFields, type VCardVersion } from './types';
-import {
-  dataUriParts,
-  fullDate,
-  labelPropertyOf,
-  standardTypes,
-  typeMarkers,
-  typeOf,
-  vcard3TypeOf,
-} from './values';
+import { dataUriParts, fullDate, labelPropertyOf, standardTypes, typeMarkers, typeOf, vcard3TypeOf } from './values';
 
 export const VCARD_PRODUCT_ID = '-//Strapi CalDAV//EN';
 
@@ -82,7 +80,10 @@ const text = (value: string | null | undefined): string | null =>
 function normalizedTypedValues(values: TypedValue[] | null | undefined): TypedValue[] | null {
   const entries = (values ?? [])
     .filter((entry) => typeof entry?.value === 'string' && entry.value.trim() !== '')
-    .map((entry): TypedValue => (text(entry.type) ? { type: entry.type, value: entry.value.trim() } : { value: entry.value.trim() }));
+    .map(
+      (entry): TypedValue =>
+        text(entry.type) ? { type: entry.type, value: entry.value.trim() } : { value: entry.value.trim() },
+    );
   return entries.length > 0 ? entries : null;
 }
 
@@ -145,14 +146,19 @@ function normalizedFields(input: ContactFields): ContactFields {
 
 /** Fields in a form where equal means unchanged: types compared without case, keys in one order. */
 function comparable(fields: ContactFields): Record<keyof ContactFields, unknown> {
-  const typed = (values: TypedValue[] | null) => values?.map((entry) => [entry.type?.toLowerCase() ?? null, entry.value]) ?? null;
+  const typed = (values: TypedValue[] | null) =>
+    values?.map((entry) => [entry.type?.toLowerCase() ?? null, entry.value]) ?? null;
   return {
     fullName: fields.fullName,
     name: fields.name && nameParts.map((part) => fields.name?.[part] ?? ''),
     nickname: fields.nickname,
     emails: typed(fields.emails),
     phones: typed(fields.phones),
-    addresses: fields.addresses?.map((address) => [address.type?.toLowerCase() ?? null, ...addressParts.map((part) => address[part] ?? '')]) ?? null,
+    addresses:
+      fields.addresses?.map((address) => [
+        address.type?.toLowerCase() ?? null,
+        ...addressParts.map((part) => address[part] ?? ''),
+      ]) ?? null,
     organization: fields.organization,
     title: fields.title,
     role: fields.role,
@@ -180,14 +186,23 @@ const writers: Record<keyof ContactFields, Writer> = {
   title: (card, fields) => setOrRemove(card, 'title', 'text', fields.title),
   role: (card, fields) => setOrRemove(card, 'role', 'text', fields.role),
   emails: (card, fields) =>
-    writeList(card, 'email', null, typedEntries(fields.emails, (value) => newProperty('email', 'text', [value])), firstTextKey, 'email'),
+    writeList(
+      card,
+      'email',
+      null,
+      typedEntries(fields.emails, (value) => newProperty('email', 'text', [value])),
+      firstTextKey,
+      'email',
+    ),
   phones: (card, fields) =>
     writeList(
       card,
       'tel',
       null,
       // A 4.0 TEL defaults to a URI; what an editor types is a number as text (VALUE=TEXT, as Thunderbird writes).
-      typedEntries(fields.phones, (value) => newProperty('tel', card.version === '3.0' ? 'phone-number' : 'text', [value])),
+      typedEntries(fields.phones, (value) =>
+        newProperty('tel', card.version === '3.0' ? 'phone-number' : 'text', [value]),
+      ),
       phoneNumberOf,
       'tel',
     ),
@@ -233,14 +248,22 @@ const writers: Record<keyof ContactFields, Writer> = {
   members: (card, fields) => {
     const names = namesOf(card.version);
     const type = card.version === '4.0' ? 'uri' : 'unknown';
-    const entries = (fields.members ?? []).map((member) => ({ key: member, create: () => newProperty(names.member, type, [member]) }));
+    const entries = (fields.members ?? []).map((member) => ({
+      key: member,
+      create: () => newProperty(names.member, type, [member]),
+    }));
     writeList(card, names.member, foreign(names).member, entries, firstTextKey, null);
   },
 };
 
 const namesOf = (version: VCardVersion) => (version === '4.0' ? nativeNames4 : nativeNames3);
 
-function newProperty(name: string, type: string, values: CardValue[], params: CardProperty['params'] = {}): CardProperty {
+function newProperty(
+  name: string,
+  type: string,
+  values: CardValue[],
+  params: CardProperty['params'] = {},
+): CardProperty {
   return { name, group: null, params, type, values };
 }
 
@@ -296,7 +319,9 @@ function structuredValue(property: CardProperty | undefined, texts: string[]): C
   const oldParts = property ? components(property) : [];
   const old = property?.values[0];
   const oldRaw = Array.isArray(old) ? old : old === undefined ? [] : [old];
-  return texts.map((partText, index) => (oldParts[index] === partText && oldRaw[index] !== undefined ? oldRaw[index] : partText));
+  return texts.map((partText, index) =>
+    oldParts[index] === partText && oldRaw[index] !== undefined ? oldRaw[index] : partText,
+  );
 }
 
 function writeName(card: Card, fields: ContactFields): void {
@@ -304,7 +329,12 @@ function writeName(card: Card, fields: ContactFields): void {
   if (fields.fullName === null) setFirst(card, 'fn', 'text', [derivedFullName(fields)]);
   const existing = firstNamed(card, 'n');
   if (fields.name) {
-    setFirst(card, 'n', 'text', [structuredValue(existing, nameParts.map((part) => fields.name?.[part] ?? ''))]);
+    setFirst(card, 'n', 'text', [
+      structuredValue(
+        existing,
+        nameParts.map((part) => fields.name?.[part] ?? ''),
+      ),
+    ]);
   } else if (card.version === '3.0') {
     setFirst(card, 'n', 'text', [structuredValue(existing, derivedName(fields))]);
   } else {
@@ -321,7 +351,9 @@ function writeOrganization(card: Card, fields: ContactFields): void {
   const units = parts.slice(1).filter((part) => part.trim() !== '');
   const suffix = `, ${units.join(', ')}`;
   if (existing && units.length > 0 && organization.endsWith(suffix) && organization.length > suffix.length) {
-    setFirst(card, 'org', 'text', [structuredValue(existing, [organization.slice(0, -suffix.length), ...parts.slice(1)])]);
+    setFirst(card, 'org', 'text', [
+      structuredValue(existing, [organization.slice(0, -suffix.length), ...parts.slice(1)]),
+    ]);
   } else {
     setFirst(card, 'org', 'text', [[organization]]);
   }
@@ -386,13 +418,19 @@ function writeList(
   const groups = new ItemGroups(card);
 
   for (const entry of entries) {
-    const match = olds.find((property) => !kept.has(property) && property.name === name && keyOf(property) === entry.key);
+    const match = olds.find(
+      (property) => !kept.has(property) && property.name === name && keyOf(property) === entry.key,
+    );
     const property = match ?? entry.create();
     placed.push(property);
     if (match) {
       kept.add(match);
       // Its item group's other properties (item1.X-ABLabel) move with it.
-      placed.push(...card.properties.filter((other) => match.group !== null && other.group === match.group && !olds.includes(other)));
+      placed.push(
+        ...card.properties.filter(
+          (other) => match.group !== null && other.group === match.group && !olds.includes(other),
+        ),
+      );
     }
     if (!typed) continue;
     const current = match ? typeOf(card, match, typeMarkers[typed]) : undefined;
@@ -404,18 +442,29 @@ function writeList(
 
   const removed = olds.filter((property) => !kept.has(property));
   removed.forEach((property) => dropped.add(property));
-  for (const group of new Set(removed.map((property) => property.group).filter((group): group is string => group !== null))) {
-    const stillUsed = card.properties.some(
-      (property) => property.group === group && !dropped.has(property) && !property.name.startsWith('x-'),
-    ) || placed.some((property) => property.group === group);
-    if (!stillUsed) card.properties.filter((property) => property.group === group).forEach((property) => dropped.add(property));
+  for (const group of new Set(
+    removed.map((property) => property.group).filter((group): group is string => group !== null),
+  )) {
+    const stillUsed =
+      card.properties.some(
+        (property) => property.group === group && !dropped.has(property) && !property.name.startsWith('x-'),
+      ) || placed.some((property) => property.group === group);
+    if (!stillUsed)
+      card.properties.filter((property) => property.group === group).forEach((property) => dropped.add(property));
   }
 
   const moved = new Set([...olds, ...placed]);
   const firstOld = card.properties.findIndex((property) => olds.includes(property));
   const remaining = card.properties.filter((property) => !moved.has(property) && !dropped.has(property));
-  const at = firstOld === -1 ? remaining.length : card.properties.slice(0, firstOld).filter((property) => remaining.includes(property)).length;
-  card.properties = [...remaining.slice(0, at), ...placed.filter((property) => !dropped.has(property)), ...remaining.slice(at)];
+  const at =
+    firstOld === -1
+      ? remaining.length
+      : card.properties.slice(0, firstOld).filter((property) => remaining.includes(property)).length;
+  card.properties = [
+    ...remaining.slice(0, at),
+    ...placed.filter((property) => !dropped.has(property)),
+    ...remaining.slice(at),
+  ];
 }
 
 /** Apple's item groups: item1, item2, ... */
@@ -423,7 +472,9 @@ class ItemGroups {
   private next: number;
 
   constructor(card: Card) {
-    const numbers = card.properties.map((property) => /^item(\d+)$/.exec(property.group ?? '')).map((match) => (match ? Number(match[1]) : 0));
+    const numbers = card.properties
+      .map((property) => /^item(\d+)$/.exec(property.group ?? ''))
+      .map((match) => (match ? Number(match[1]) : 0));
     this.next = Math.max(0, ...numbers) + 1;
   }
 

@@ -76,7 +76,8 @@ export function parseCard(text: string): Card {
 
   let properties = rawProperties.map(cardProperty);
   const versions = properties.filter((property) => property.name === 'version');
-  if (versions.length === 0) throw new VCardError('supported-address-data', 'The vCard has no VERSION (expected 3.0 or 4.0)');
+  if (versions.length === 0)
+    throw new VCardError('supported-address-data', 'The vCard has no VERSION (expected 3.0 or 4.0)');
   const version = String(versions[0].values[0] ?? '').trim();
   if (!isVCardVersion(version)) throw unsupportedVersion(version);
   properties = properties.filter((property) => property.name !== 'version');
@@ -90,16 +91,36 @@ export function parseCard(text: string): Card {
   }
   // ical.js garbles a 4.0 timestamp in the extended format (REV:2024-01-02T03:04:05Z): drop what it could not read
   // rather than write garbage back. REV is only advisory, and an edit writes a new one.
-  if (version === '4.0') properties = properties.filter((property) => property.type !== 'timestamp' || isTimestamp(property));
-  return { version, properties: properties.map(({ source: _source, ...property }) => property) };
+  if (version === '4.0')
+    properties = properties.filter((property) => property.type !== 'timestamp' || isTimestamp(property));
+  return {
+    version,
+    properties: properties.map(({ source: _source, ...property }) => withStructure(property, version)),
+  };
+}
+
+/**
+ * ical.js reads a structured value with a single component (ORG:Acme\; Labs) as plain text, and writes plain text
+ * without escaping ";" (ORG:Acme; Labs, two components). A structured value is therefore always kept as a list.
+ */
+function withStructure(property: CardProperty, version: VCardVersion): CardProperty {
+  const details: unknown = designFor(version).property[property.name];
+  const structured = isRecord(details) && typeof details.structuredValue === 'string';
+  if (!structured || property.values.length !== 1 || Array.isArray(property.values[0])) return property;
+  return { ...property, values: [[property.values[0]]] };
 }
 
 function unsupportedVersion(version: string): VCardError {
-  return new VCardError('supported-address-data', `vCard version ${version || '(empty)'} is not supported; use 3.0 or 4.0`);
+  return new VCardError(
+    'supported-address-data',
+    `vCard version ${version || '(empty)'} is not supported; use 3.0 or 4.0`,
+  );
 }
 
 const isTimestamp = (property: CardProperty): boolean =>
-  property.values.every((value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}(:?\d{2})?)?$/.test(value));
+  property.values.every(
+    (value) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}(:?\d{2})?)?$/.test(value),
+  );
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -132,21 +153,30 @@ function flatten(values: unknown[]): string[] {
 
 /** One unfolded content line, written by ical.js. The group is written as it was read (Apple writes item1.EMAIL). */
 export function propertyLine(property: CardProperty, design: DesignSet): string {
-  const line: string = ICAL.stringify.property([property.name, { ...property.params }, property.type, ...property.values], design, true);
+  const line: string = ICAL.stringify.property(
+    [property.name, { ...property.params }, property.type, ...property.values],
+    design,
+    true,
+  );
   return property.group ? `${property.group}.${line}` : line;
 }
 
 /** The text of a vCard: VERSION first, CRLF line endings, folded at 75 octets, ending with CRLF. */
 export function serializeCard(card: Card): string {
   const design = designFor(card.version);
-  const lines = ['BEGIN:VCARD', `VERSION:${card.version}`, ...card.properties.map((property) => propertyLine(property, design)), 'END:VCARD'];
+  const lines = [
+    'BEGIN:VCARD',
+    `VERSION:${card.version}`,
+    ...card.properties.map((property) => propertyLine(property, design)),
+    'END:VCARD',
+  ];
   return lines.map(foldLine).join('\r\n') + '\r\n';
 }
 
 /** Reads one property line with a version's rules (ical.js's property parser). */
 export function parsePropertyLine(line: string, version: VCardVersion): CardProperty {
   const { source: _source, ...property } = cardProperty(ICAL.parse.property(line, designFor(version)));
-  return property;
+  return withStructure(property, version);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -168,11 +198,14 @@ export function paramValues(property: CardProperty, name: string): string[] {
 /** A value as text: the components of a structured value joined by ";", their lists by ",". */
 export function valueText(value: CardValue): string {
   if (!Array.isArray(value)) return String(value);
-  return value.map((component) => (Array.isArray(component) ? component.map(String).join(',') : String(component))).join(';');
+  return value
+    .map((component) => (Array.isArray(component) ? component.map(String).join(',') : String(component)))
+    .join(';');
 }
 
 /** The first value of a property as text ('' when it has none). */
-export const firstText = (property: CardProperty): string => (property.values.length > 0 ? valueText(property.values[0]) : '');
+export const firstText = (property: CardProperty): string =>
+  property.values.length > 0 ? valueText(property.values[0]) : '';
 
 /** The components of a structured value (N, ADR, ORG), each as text (a list joined by ","). */
 export function components(property: CardProperty): string[] {

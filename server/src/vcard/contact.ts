@@ -4,7 +4,16 @@
  */
 import type { PostalAddress, StructuredName, TypedValue } from '../content-types/structured-values';
 import { addressParts, nameParts } from '../content-types/structured-values';
-import { components, firstNamed, firstText, parseCard, propertiesNamed, valueText, type Card, type CardProperty } from './card';
+import {
+  components,
+  firstNamed,
+  firstText,
+  parseCard,
+  propertiesNamed,
+  valueText,
+  type Card,
+  type CardProperty,
+} from './card';
 import { dateOf, mediaUriOf, typeMarkers, typeOf, uriOf } from './values';
 import { VCardError, contactKinds, type ContactFields, type ContactKind, type ParsedVCard } from './types';
 
@@ -21,7 +30,10 @@ export function parseVCard(text: string): ParsedVCard {
   const uidProperty = firstNamed(card, 'uid');
   const uid = uidProperty ? firstText(uidProperty) : '';
   if (uid.trim() === '') {
-    throw new VCardError('valid-address-data', 'The vCard has no UID; CardDAV requires one in every address object (RFC 6352 section 5.1)');
+    throw new VCardError(
+      'valid-address-data',
+      'The vCard has no UID; CardDAV requires one in every address object (RFC 6352 section 5.1)',
+    );
   }
   return { uid, version: card.version, fields: contactFieldsOf(card) };
 }
@@ -49,7 +61,11 @@ export function contactFieldsOf(card: Card): ContactFields {
     anniversary: dateOf(firstNamed(card, native.anniversary) ?? firstNamed(card, foreign(native).anniversary)),
     note: noteOf(firstNamed(card, 'note')),
     url: urlOf(firstNamed(card, 'url')),
-    categories: list(propertiesNamed(card, 'categories').flatMap((property) => property.values.map((value) => nonEmpty(valueText(value).trim())))),
+    categories: list(
+      propertiesNamed(card, 'categories').flatMap((property) =>
+        property.values.map((value) => nonEmpty(valueText(value).trim())),
+      ),
+    ),
     photo: photoUri ? { uri: photoUri } : null,
     kind: kindOf(firstNamed(card, native.kind) ?? firstNamed(card, foreign(native).kind)),
     members: membersOf(card),

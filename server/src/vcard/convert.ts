@@ -2,7 +2,17 @@
  * Content negotiation between vCard 3.0 (RFC 2426 with Apple's extensions) and 4.0 (RFC 6350), after RFC 6350
  * appendix A: the same contact in the other version, every property kept (X- properties and item groups too).
  */
-import { designFor, firstText, paramValues, parseCard, parsePropertyLine, propertyLine, serializeCard, type Card, type CardProperty } from './card';
+import {
+  designFor,
+  firstText,
+  paramValues,
+  parseCard,
+  parsePropertyLine,
+  propertyLine,
+  serializeCard,
+  type Card,
+  type CardProperty,
+} from './card';
 import { nativeNames3, nativeNames4 } from './contact';
 import type { VCardVersion } from './types';
 import { dataUri, dataUriParts, fullDate, isInline, mediaTypeOf, omitsYear, uriOf, vcard3TypeOf } from './values';
@@ -57,7 +67,12 @@ function explicitlyConverted(property: CardProperty, to: VCardVersion): CardProp
       return to === '4.0' ? geo4(property) : geo3(property);
     case 'tz':
       // 3.0 reads TZ as a UTC offset and 4.0 as text: a name (Europe/Paris) must say VALUE=text in 3.0.
-      return { ...base, name: 'tz', type: /^[+-]\d{2}:?\d{2}$/.test(value.trim()) ? 'utc-offset' : 'text', values: [value] };
+      return {
+        ...base,
+        name: 'tz',
+        type: /^[+-]\d{2}:?\d{2}$/.test(value.trim()) ? 'utc-offset' : 'text',
+        values: [value],
+      };
     case 'rev': {
       const timestamp = /T/.test(value) ? value : `${value}T00:00:00Z`;
       return { ...base, name: 'rev', type: to === '4.0' ? 'timestamp' : 'date-time', values: [timestamp] };
@@ -70,7 +85,12 @@ function explicitlyConverted(property: CardProperty, to: VCardVersion): CardProp
     case 'kind':
     case 'x-addressbookserver-kind': {
       const names = to === '4.0' ? nativeNames4 : nativeNames3;
-      return { ...base, name: names.kind, type: to === '4.0' ? 'text' : 'unknown', values: [value.trim().toLowerCase()] };
+      return {
+        ...base,
+        name: names.kind,
+        type: to === '4.0' ? 'text' : 'unknown',
+        values: [value.trim().toLowerCase()],
+      };
     }
     case 'member':
     case 'x-addressbookserver-member': {
@@ -90,7 +110,12 @@ function media4(property: CardProperty): CardProperty {
   if (property.type === 'text') return { ...property, params };
   if (isInline(property)) {
     const base64 = value.replace(/\s+/g, '');
-    return { ...property, params, type: 'uri', values: [dataUri({ mediaType: mediaTypeOf(property.name, type, base64), base64 })] };
+    return {
+      ...property,
+      params,
+      type: 'uri',
+      values: [dataUri({ mediaType: mediaTypeOf(property.name, type, base64), base64 })],
+    };
   }
   if (type) params.mediatype = type.includes('/') ? type.toLowerCase() : mediaTypeOf(property.name, type, '');
   return { ...property, params, type: 'uri', values: [uriOf(property)] };
@@ -101,7 +126,13 @@ function media3(property: CardProperty): CardProperty {
   const { mediatype, ...params } = property.params;
   const value = firstText(property);
   const data = dataUriParts(value);
-  if (data) return { ...property, params: { ...params, encoding: 'b', type: vcard3TypeOf(data.mediaType) }, type: 'binary', values: [data.base64] };
+  if (data)
+    return {
+      ...property,
+      params: { ...params, encoding: 'b', type: vcard3TypeOf(data.mediaType) },
+      type: 'binary',
+      values: [data.base64],
+    };
   const mediaType = Array.isArray(mediatype) ? mediatype[0] : mediatype;
   if (mediaType) params.type = vcard3TypeOf(mediaType);
   return { ...property, params, type: 'uri', values: [value] };
@@ -119,7 +150,8 @@ function geo3(property: CardProperty): CardProperty {
   const match = /^geo:([^,;]+),([^,;]+)/i.exec(firstText(property).trim());
   const latitude = Number(match?.[1]);
   const longitude = Number(match?.[2]);
-  if (!match || Number.isNaN(latitude) || Number.isNaN(longitude)) return { ...property, type: 'text', values: [firstText(property)] };
+  if (!match || Number.isNaN(latitude) || Number.isNaN(longitude))
+    return { ...property, type: 'text', values: [firstText(property)] };
   return { ...property, type: 'float', values: [[latitude, longitude]] };
 }
 
@@ -176,7 +208,9 @@ function params4(property: CardProperty): CardProperty['params'] {
 /** TYPE in capitals as 3.0 clients write it (pref as Apple writes it); PREF becomes TYPE=pref. */
 function params3(property: CardProperty): CardProperty['params'] {
   const { pref, ...params } = property.params;
-  const types = paramValues(property, 'type').map((type) => (type.toLowerCase() === 'pref' ? 'pref' : type.toUpperCase()));
+  const types = paramValues(property, 'type').map((type) =>
+    type.toLowerCase() === 'pref' ? 'pref' : type.toUpperCase(),
+  );
   if (pref !== undefined && !types.includes('pref')) types.push('pref');
   if (types.length > 0) params.type = types;
   return params;

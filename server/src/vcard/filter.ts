@@ -27,7 +27,9 @@ function propertiesFiltered(card: Card, filterName: string): CardProperty[] {
   const dot = name.lastIndexOf('.');
   const [group, base] = dot === -1 ? [null, name] : [name.slice(0, dot), name.slice(dot + 1)];
   const version: CardProperty = { name: 'version', group: null, params: {}, type: 'text', values: [card.version] };
-  return [version, ...card.properties].filter((property) => property.name === base && (group === null || property.group === group));
+  return [version, ...card.properties].filter(
+    (property) => property.name === base && (group === null || property.group === group),
+  );
 }
 
 /** RFC 6352 10.5.1: some property of that name passes the filter's text-matches and param-filters (anyof/allof). */
@@ -35,7 +37,9 @@ function propFilterMatches(filter: CardPropFilter, card: Card): boolean {
   const properties = propertiesFiltered(card, filter.name);
   if (filter.isNotDefined) return properties.length === 0;
   const tests: ((property: CardProperty) => boolean)[] = [
-    ...filter.textMatches.map((match) => (property: CardProperty) => textMatches(match, property.values.map(valueText))),
+    ...filter.textMatches.map(
+      (match) => (property: CardProperty) => textMatches(match, property.values.map(valueText)),
+    ),
     ...filter.paramFilters.map((paramFilter) => (property: CardProperty) => paramFilterMatches(paramFilter, property)),
   ];
   if (tests.length === 0) return properties.length > 0;

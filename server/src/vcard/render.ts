@@ -35,7 +35,8 @@ function selectProperties(card: Card, names: string[]): Card {
   const wanted = new Set([...names.map((name) => name.toLowerCase()), 'uid', 'fn']);
   if (card.version === '3.0') wanted.add('n');
   const properties = card.properties.filter(
-    (property) => wanted.has(property.name) || (property.group !== null && wanted.has(`${property.group}.${property.name}`)),
+    (property) =>
+      wanted.has(property.name) || (property.group !== null && wanted.has(`${property.group}.${property.name}`)),
   );
   return { ...card, properties };
 }

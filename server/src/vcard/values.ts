@@ -90,7 +90,10 @@ export function isInline(property: CardProperty): boolean {
  * A URI value as it is meant. ical.js reads 3.0 URIs raw, and some clients escape them like text: Google writes
  * URL:http\://..., older servers data:image/jpeg;base64\,...
  */
-export const uriOf = (property: CardProperty): string => firstText(property).trim().replace(/\\([\\,;:])/g, '$1');
+export const uriOf = (property: CardProperty): string =>
+  firstText(property)
+    .trim()
+    .replace(/\\([\\,;:])/g, '$1');
 
 /** A media property as a URI: vCard 3.0 inline data becomes a data: URI, anything else is its URI (data: in 4.0). */
 export function mediaUriOf(property: CardProperty): string {
@@ -115,7 +118,25 @@ export const typeMarkers: Record<'email' | 'tel' | 'adr', readonly string[]> = {
 /** TYPE values clients understand for each property; any other type is written as Apple's X-ABLabel. */
 export const standardTypes: Record<'email' | 'tel' | 'adr', readonly string[]> = {
   email: ['home', 'work', 'other', 'x400'],
-  tel: ['home', 'work', 'cell', 'fax', 'pager', 'main', 'other', 'iphone', 'text', 'video', 'textphone', 'msg', 'car', 'isdn', 'pcs', 'bbs', 'modem'],
+  tel: [
+    'home',
+    'work',
+    'cell',
+    'fax',
+    'pager',
+    'main',
+    'other',
+    'iphone',
+    'text',
+    'video',
+    'textphone',
+    'msg',
+    'car',
+    'isdn',
+    'pcs',
+    'bbs',
+    'modem',
+  ],
   adr: ['home', 'work', 'other'],
 };
 

@@ -66,20 +66,36 @@ async function calendarQuery(input: MethodInput, report: Extract<ReportRequest, 
   return xmlResponse(207, multistatus(responses));
 }
 
-async function calendarMultiget(input: MethodInput, report: Extract<ReportRequest, { kind: 'calendar-multiget' }>) {
-  const { context } = input;
-  const target = await input.resource();
-  if (target.kind !== 'calendar' && target.kind !== 'calendar-home') unsupported('calendar-multiget');
+/** The calendar object or vCard an href names, if the user may see it. */
+async function memberAt(context: DavContext, href: string): Promise<{ resource: Resource; object: StoredCalendarObject } | null> {
+  const location = locationOf(context, href);
+  if (location?.kind === 'calendar-object') {
+    const slot = await resolveObjectSlot(context, location);
+    return slot?.object ? { resource: { kind: 'calendar-object', ...slot, object: slot.object }, object: slot.object } : null;
+  }
+  if (location?.kind === 'contact') {
+    const slot = await resolveContactSlot(context, location);
+    return slot?.object ? { resource: { kind: 'contact', ...slot, object: slot.object }, object: slot.object } : null;
+  }
+  return null;
+}
+
+/** calendar-multiget and addressbook-multiget: each href answered, 404 for what is not there (or not this kind). */
+async function multiget(
+  input: MethodInput,
+  hrefs: string[],
+  prop: PropfindRequest,
+  memberKind: 'calendar-object' | 'contact',
+  extras: (object: StoredCalendarObject) => ExtraProperties,
+) {
   const responses: MultistatusResponse[] = [];
-  for (const requested of report.hrefs) {
-    const location = locationOf(context, requested);
-    const slot = location?.kind === 'calendar-object' ? await resolveObjectSlot(context, location) : null;
-    if (!slot?.object) {
+  for (const requested of hrefs) {
+    const found = await memberAt(input.context, requested);
+    if (!found || found.resource.kind !== memberKind) {
       responses.push({ href: requested, status: 404 });
       continue;
     }
-    const resource = { kind: 'calendar-object' as const, ...slot, object: slot.object };
-    responses.push(await responseFor(context, resource, requested, report.prop, objectResponseExtras(slot.object, report.prop, report.calendarData)));
+    responses.push(await responseFor(input.context, found.resource, requested, prop, extras(found.object)));
   }
   return xmlResponse(207, multistatus(responses));
 }
@@ -112,24 +128,6 @@ async function addressbookQuery(input: MethodInput, report: Extract<ReportReques
   }
   // RFC 6352 8.6.1: a truncated result says so with 507 on the request URI.
   if (truncated) responses.push({ href, status: 507, error: { ns: NS.DAV, name: 'number-of-matches-within-limits' } });
-  return xmlResponse(207, multistatus(responses));
-}
-
-async function addressbookMultiget(input: MethodInput, report: Extract<ReportRequest, { kind: 'addressbook-multiget' }>) {
-  const { context } = input;
-  const target = await input.resource();
-  if (target.kind !== 'addressbook' && target.kind !== 'addressbook-home') unsupported('addressbook-multiget');
-  const responses: MultistatusResponse[] = [];
-  for (const requested of report.hrefs) {
-    const location = locationOf(context, requested);
-    const slot = location?.kind === 'contact' ? await resolveContactSlot(context, location) : null;
-    if (!slot?.object) {
-      responses.push({ href: requested, status: 404 });
-      continue;
-    }
-    const resource = { kind: 'contact' as const, ...slot, object: slot.object };
-    responses.push(await responseFor(context, resource, requested, report.prop, contactExtras(slot.object, report.prop, report.addressData)));
-  }
   return xmlResponse(207, multistatus(responses));
 }
 
@@ -244,8 +242,11 @@ export const report: MethodHandler = async (input) => {
   switch (request.kind) {
     case 'calendar-query':
       return calendarQuery(input, request);
-    case 'calendar-multiget':
-      return calendarMultiget(input, request);
+    case 'calendar-multiget': {
+      const target = await input.resource();
+      if (target.kind !== 'calendar' && target.kind !== 'calendar-home') unsupported('calendar-multiget');
+      return multiget(input, request.hrefs, request.prop, 'calendar-object', (object) => objectResponseExtras(object, request.prop, request.calendarData));
+    }
     case 'free-busy-query':
       return freeBusyQuery(input, request);
     case 'expand-property':
@@ -256,8 +257,11 @@ export const report: MethodHandler = async (input) => {
       return principalSearchPropertySet();
     case 'addressbook-query':
       return addressbookQuery(input, request);
-    case 'addressbook-multiget':
-      return addressbookMultiget(input, request);
+    case 'addressbook-multiget': {
+      const target = await input.resource();
+      if (target.kind !== 'addressbook' && target.kind !== 'addressbook-home') unsupported('addressbook-multiget');
+      return multiget(input, request.hrefs, request.prop, 'contact', (object) => contactExtras(object, request.prop, request.addressData));
+    }
     default:
       return unsupported(request.kind);
   }
