@@ -3,6 +3,11 @@
  * negotiation, groups and every precondition.
  */
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import sharp from 'sharp';
 import { createDAVClient } from 'tsdav';
 
 import { davClient, propfindBody, readErrorConditions, readMultistatus } from '../harness/dav';
@@ -231,6 +236,45 @@ describe('vCards', () => {
     expect(response.text).toContain('FN:Alan Turing');
     expect(response.text).toContain('+44 161 496 0002');
     expect(response.text).toContain(`UID:${created.uid as string}`);
+  });
+});
+
+describe('contact photos', () => {
+  const files = () => server.strapi.db.query('plugin::upload.file' as never);
+  const put = (name: string, body: string) => dav.request('PUT', `${bookPath}${name}`, body, { 'Content-Type': 'text/vcard; charset=utf-8' });
+
+  test("a client's inline photo lands in the media library, once", async () => {
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#ff0000' } }).png().toBuffer();
+    const card = vcard('photo-1', ['FN:Pictured Person', `PHOTO;ENCODING=b;TYPE=PNG:${png.toString('base64')}`]);
+    const before = await files().count();
+    expect((await put('pictured.vcf', card)).status).toBe(201);
+    const contact = (await server.strapi.db.query('plugin::caldav.contact' as never).findOne({ where: { uid: 'photo-1' }, populate: ['photo'] })) as {
+      photo: { mime: string; width: number } | null;
+    };
+    expect(contact.photo).toMatchObject({ mime: 'image/png', width: 8 });
+    expect(await files().count()).toBe(before + 1);
+    // The same photo again (with another change) does not add a second file; the vCard stays as sent.
+    expect((await put('pictured.vcf', card.replace('FN:Pictured Person', 'FN:Pictured Person Jr.'))).status).toBe(204);
+    expect(await files().count()).toBe(before + 1);
+    expect((await dav.get(`${bookPath}pictured.vcf`)).text).toContain(png.toString('base64').slice(0, 40));
+  });
+
+  test('an image an editor picks becomes the inline photo of the vCard', async () => {
+    const jpeg = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#0000ff' } }).jpeg().toBuffer();
+    const directory = mkdtempSync(path.join(tmpdir(), 'photo-'));
+    const filepath = path.join(directory, 'blue.jpg');
+    writeFileSync(filepath, jpeg);
+    const [file] = (await server.strapi.plugin('upload').service('upload').upload({
+      data: { fileInfo: { name: 'blue.jpg' } },
+      files: { filepath, originalFilename: 'blue.jpg', mimetype: 'image/jpeg', size: jpeg.length },
+    })) as Array<{ id: number }>;
+    const [contact] = (await server.strapi.db.query('plugin::caldav.contact' as never).findMany({ where: { uid: 'babbage-1' } })) as Array<{ documentId: string }>;
+    await server.strapi.documents('plugin::caldav.contact' as never).update({ documentId: contact.documentId, data: { photo: file.id } as never });
+    const text = (await dav.get(`${bookPath}babbage.vcf`)).text.replace(/\r\n[ \t]/g, '');
+    const photoLine = text.split('\r\n').find((line) => line.startsWith('PHOTO'));
+    expect(photoLine).toMatch(/^PHOTO;(ENCODING=b;TYPE=JPEG|TYPE=JPEG;ENCODING=b)/i);
+    const decoded = Buffer.from(photoLine!.slice(photoLine!.indexOf(':') + 1), 'base64');
+    expect((await sharp(decoded).metadata()).format).toBe('jpeg');
   });
 });
 

@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 
 import type { PostalAddress, StructuredName, TypedValue } from '../content-types/structured-values';
 import { contactDataFromVCard } from '../store/contact-data';
+import { mediaId, photoAsDataUri, photoDigest } from '../store/contact-photos';
 import { CONTACT_UID } from '../uids';
 import { buildVCard, parseVCard, VCardError, type ContactFields, type ContactKind } from '../vcard';
 
@@ -54,8 +55,10 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * Keeps a contact's vCard in step with an editor's change, as event-text does for events: an edited vCard is the
  * truth; edited fields rewrite only the touched vCard properties (REV follows); a new contact gets a complete vCard.
  */
-export async function withVCardText(strapi: Core.Strapi, data: Data, documentId: string | null): Promise<Result> {
-  const current = documentId ? ((await strapi.db.query(CONTACT_UID as never).findOne({ where: { documentId } })) as Data | null) : null;
+export async function withVCardText(strapi: Core.Strapi, data: Data, documentId: string | null, maxBytes: number): Promise<Result> {
+  const current = documentId
+    ? ((await strapi.db.query(CONTACT_UID as never).findOne({ where: { documentId }, populate: ['photo'] })) as Data | null)
+    : null;
   const storedText = text(current?.vcard);
   const givenText = text(data.vcard);
 
@@ -63,17 +66,23 @@ export async function withVCardText(strapi: Core.Strapi, data: Data, documentId:
     if (givenText !== null && givenText !== storedText) {
       return { data: { ...data, ...contactDataFromVCard(parseVCard(givenText), givenText) } };
     }
-    const photo = storedText ? parseVCard(storedText).fields.photo : null;
-    const before = current ? fieldsFrom(current, photo) : null;
+    const storedPhoto = storedText ? parseVCard(storedText).fields.photo : null;
+    // An image the editor picked in the media library becomes the vCard's photo; removing it removes the photo.
+    const pickedPhoto = mediaId(data.photo);
+    const photoChanged = pickedPhoto !== undefined && pickedPhoto !== (mediaId(current?.photo) ?? null);
+    const pickedUri = photoChanged && pickedPhoto !== null ? await photoAsDataUri(strapi, pickedPhoto, maxBytes) : null;
+    const photo = photoChanged ? (pickedUri ? { uri: pickedUri } : null) : storedPhoto;
+    const before = current ? fieldsFrom(current, storedPhoto) : null;
     const after = fieldsFrom({ ...(current ?? {}), ...data }, photo);
-    if (before && storedText && CONTACT_FIELDS.every((field) => same(before[field], after[field]))) return { data };
+    if (!photoChanged && before && storedText && CONTACT_FIELDS.every((field) => same(before[field], after[field]))) return { data };
     if (!after.fullName) return { problem: { field: 'fullName', message: 'a contact needs a full name' } };
 
     const uid = text(data.uid) ?? text(current?.uid);
     if (!uid) return { problem: { field: 'uid', message: 'a contact needs a UID' } };
     const built = buildVCard({ ...after, uid }, storedText);
     const derived = contactDataFromVCard(parseVCard(built), built);
-    return { data: { ...data, vcard: built, etag: derived.etag, size: derived.size } };
+    const digest = photoChanged ? { photoDigest: pickedUri ? photoDigest(pickedUri) : null } : {};
+    return { data: { ...data, ...digest, vcard: built, etag: derived.etag, size: derived.size } };
   } catch (error) {
     if (error instanceof VCardError) return { problem: { field: 'vcard', message: error.message } };
     throw error;

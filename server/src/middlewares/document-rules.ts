@@ -103,8 +103,9 @@ export function registerDocumentRules(strapi: Core.Strapi): void {
     if (problems.length > 0) throw validationError(problems);
     if ((context.uid === EVENT_UID || context.uid === CONTACT_UID) && !isDavWrite()) {
       const documentId = context.action === 'update' ? ((context.params as { documentId?: string }).documentId ?? null) : null;
-      const keepText = context.uid === EVENT_UID ? withCalendarText : withVCardText;
-      const result = await keepText(strapi, data, documentId);
+      const { maxResourceSize } = strapi.config.get('plugin::caldav') as { maxResourceSize: number };
+      const result =
+        context.uid === EVENT_UID ? await withCalendarText(strapi, data, documentId) : await withVCardText(strapi, data, documentId, maxResourceSize);
       if ('problem' in result) throw validationError([{ path: [result.problem.field], message: result.problem.message, name: 'ValidationError' }]);
       data = result.data;
     }

@@ -6,6 +6,7 @@ import type { ParsedVCard } from '../vcard';
 import { ADDRESS_BOOK_UID, CONTACT_UID } from '../uids';
 import { createCollectionStore } from './collection-store';
 import { contactDataFromVCard } from './contact-data';
+import { photoDigest, uploadPhoto } from './contact-photos';
 import { asDavWrite } from './dav-writes';
 
 /** CardDAV storage over Strapi: address books and their contacts. */
@@ -17,6 +18,20 @@ export function createAddressBookBackend(strapi: Core.Strapi): AddressBookBacken
   );
   const contacts = () => strapi.db.query(CONTACT_UID as never);
   const documents = () => strapi.documents(CONTACT_UID as never);
+
+  /** The photo fields for a client's vCard: an unchanged photo keeps its media file, a new inline one is uploaded. */
+  async function photoChange(book: AddressBookInfo, name: string, parsed: ParsedVCard): Promise<Record<string, unknown>> {
+    const uri = parsed.fields.photo?.uri ?? null;
+    if (!uri) return { photo: null, photoDigest: null };
+    const digest = photoDigest(uri);
+    const existing = (await contacts().findOne({
+      select: ['photoDigest'],
+      where: { ...store.membersWhere(book.documentId), resourceName: name },
+    })) as { photoDigest: string | null } | null;
+    if (existing?.photoDigest === digest) return {};
+    const label = parsed.fields.fullName ?? 'contact';
+    return { photo: uri.startsWith('data:') ? await uploadPhoto(strapi, uri, label) : null, photoDigest: digest };
+  }
 
   return {
     ...store.members,
@@ -34,7 +49,12 @@ export function createAddressBookBackend(strapi: Core.Strapi): AddressBookBacken
     },
 
     async putObject(book: AddressBookInfo, name: string, data: string, parsed: ParsedVCard) {
-      const contactData = { ...contactDataFromVCard(parsed, data), resourceName: name, addressBook: book.documentId };
+      const contactData: Record<string, unknown> & { etag: string } = {
+        ...contactDataFromVCard(parsed, data),
+        resourceName: name,
+        addressBook: book.documentId,
+        ...(await photoChange(book, name, parsed)),
+      };
       return strapi.db.transaction(() =>
         asDavWrite(async () => {
           const existing = await store.memberRow(book, name, false);
