@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 import { createDavMiddleware } from './middlewares/dav';
+import { registerChangeTracking } from './middlewares/change-tracking';
 import { registerDocumentRules } from './middlewares/document-rules';
 
 export default function register({ strapi }: { strapi: Core.Strapi }): void {
@@ -8,5 +9,6 @@ export default function register({ strapi }: { strapi: Core.Strapi }): void {
   strapi.customFields.register({ name: 'structured', plugin: 'caldav', type: 'json' });
 
   registerDocumentRules(strapi);
+  registerChangeTracking(strapi);
   strapi.server.use(createDavMiddleware(strapi));
 }

@@ -6,3 +6,4 @@ export const CONTACT_UID = 'plugin::caldav.contact';
 export const USER_UID = 'plugin::users-permissions.user';
 
 export const PLUGIN_ID = 'caldav';
+export const SYNC_CHANGE_UID = 'plugin::caldav.sync-change';

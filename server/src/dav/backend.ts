@@ -21,8 +21,11 @@ export interface CollectionInfo {
   slug: string;
   displayName: string;
   description: string | null;
-  /** Changes whenever a member or the collection itself changes. */
+  /** Changes exactly when the sync token does: whenever a member changes. */
   ctag: string;
+  /** The collection's position in its change log, and the oldest position still answerable. */
+  syncSequence: number;
+  syncFloor: number;
   lastModified: Date;
   /** Properties clients stored that have no field: Clark name -> serialized XML element. */
   deadProperties: Record<string, string>;
@@ -76,6 +79,8 @@ export interface MemberStore<Collection extends CollectionInfo> {
   /** The name of the member of this collection that has the UID, if any. */
   findObjectNameByUid(collection: Collection, uid: string): Promise<string | null>;
   deleteObject(collection: Collection, name: string): Promise<void>;
+  /** The members changed after `since` up to `until`, each once with its latest change, in order. */
+  changedSince(collection: Collection, since: number, until: number): Promise<Array<{ name: string; removed: boolean; sequence: number }>>;
 }
 
 export interface CalendarBackend extends MemberStore<CalendarInfo> {

@@ -33,11 +33,13 @@ interface PropertyDefinition {
 }
 
 export const CALENDAR_REPORTS: QName[] = [
+  { ns: NS.DAV, name: 'sync-collection' },
   { ns: NS.CALDAV, name: 'calendar-query' },
   { ns: NS.CALDAV, name: 'calendar-multiget' },
   { ns: NS.CALDAV, name: 'free-busy-query' },
 ];
 export const ADDRESSBOOK_REPORTS: QName[] = [
+  { ns: NS.DAV, name: 'sync-collection' },
   { ns: NS.CARDDAV, name: 'addressbook-query' },
   { ns: NS.CARDDAV, name: 'addressbook-multiget' },
 ];
@@ -154,6 +156,7 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.CALDAV, 'supported-calendar-data', () => cal('calendar-data', undefined, { 'content-type': 'text/calendar', version: '2.0' }));
       add(NS.CALDAV, 'max-resource-size', () => String(context.maxResourceSize));
       add(NS.CALENDARSERVER, 'getctag', () => calendar.ctag);
+      add(NS.DAV, 'sync-token', () => calendar.ctag);
       add(NS.APPLE_ICAL, 'calendar-order', () => String(calendar.order));
       if (calendar.color) add(NS.APPLE_ICAL, 'calendar-color', () => colorForClients(calendar.color ?? ''));
       addDeadProperties(definitions, calendar.deadProperties);
@@ -185,6 +188,7 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       ]);
       add(NS.CARDDAV, 'max-resource-size', () => String(context.maxResourceSize));
       add(NS.CALENDARSERVER, 'getctag', () => book.ctag);
+      add(NS.DAV, 'sync-token', () => book.ctag);
       addDeadProperties(definitions, book.deadProperties);
       break;
     }

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-
 import type { Core } from '@strapi/strapi';
 
 import type { CollectionChanges, CollectionInfo, MemberInfo, MemberStore, Principal, StoredMember } from '../dav/backend';
 import { DavError } from '../dav/errors';
+import { syncToken } from '../dav/sync-token';
+import { createChangeLog } from './change-log';
 
 export interface CollectionRow {
   id: number;
@@ -60,29 +60,21 @@ export function createCollectionStore<Info extends CollectionInfo>(
 ) {
   const collections = () => strapi.db.query(kind.collectionUid as never);
   const members = () => strapi.db.query(kind.memberUid as never);
-  const collectionFields = ['id', 'documentId', 'name', 'slug', 'description', 'deadProperties', 'updatedAt', ...kind.extraFields];
+  const collectionFields = ['id', 'documentId', 'name', 'slug', 'description', 'deadProperties', 'updatedAt', 'syncSequence', 'syncFloor', ...kind.extraFields];
+  const changeLog = createChangeLog(strapi);
   const publishedIn = (documentId: string) => ({ publishedAt: { $notNull: true }, [kind.relation]: { documentId } });
 
   async function toInfo(row: CollectionRow): Promise<Info> {
-    const where = publishedIn(row.documentId);
-    const [count, latest] = await Promise.all([
-      members().count({ where }),
-      members().findOne({ select: ['updatedAt'], where, orderBy: { updatedAt: 'desc' } }) as Promise<{ updatedAt: string | Date } | null>,
-    ]);
-    const collectionChanged = asDate(row.updatedAt);
-    const latestMember = latest ? asDate(latest.updatedAt) : null;
-    // Any added, changed or removed member changes the count or the latest update time.
-    const ctag = createHash('sha256')
-      .update(`${row.documentId}|${collectionChanged.toISOString()}|${count}|${latestMember?.toISOString() ?? ''}`)
-      .digest('base64url')
-      .slice(0, 22);
+    const syncSequence = Number(row.syncSequence ?? 0);
     return describe(row, {
       documentId: row.documentId,
       slug: row.slug,
       displayName: row.name,
       description: row.description,
-      ctag,
-      lastModified: latestMember && latestMember > collectionChanged ? latestMember : collectionChanged,
+      ctag: syncToken(row.documentId, syncSequence),
+      syncSequence,
+      syncFloor: Number(row.syncFloor ?? 0),
+      lastModified: asDate(row.updatedAt),
       deadProperties: deadPropertiesOf(row.deadProperties),
     });
   }
@@ -142,6 +134,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
       })) as { resourceName: string } | null;
       return row?.resourceName ?? null;
     },
+    changedSince: (collection, since, until) => changeLog.changedSince(collection.documentId, since, until),
     async deleteObject(collection, name) {
       await strapi.db.transaction(async () => {
         const existing = await memberRow(collection, name, false);

@@ -11,6 +11,7 @@ import { responseFor, type ExtraProperties } from '../propfind-core';
 import { parseReport, type ExpandPropertyItem, type PropfindRequest, type ReportRequest } from '../requests';
 import { hrefOf, resolve, resolveContactSlot, resolveObjectSlot, type DavContext, type Resource } from '../resources';
 import type { AddressDataRequest } from '../requests';
+import { parseSyncToken, syncToken } from '../sync-token';
 import { serializeXml } from '../xml';
 import type { MethodHandler, MethodInput } from './types';
 
@@ -129,6 +130,65 @@ async function addressbookQuery(input: MethodInput, report: Extract<ReportReques
   // RFC 6352 8.6.1: a truncated result says so with 507 on the request URI.
   if (truncated) responses.push({ href, status: 507, error: { ns: NS.DAV, name: 'number-of-matches-within-limits' } });
   return xmlResponse(207, multistatus(responses));
+}
+
+/**
+ * sync-collection (RFC 6578): an empty token lists every member; a token lists the members changed since, and the
+ * removed ones as 404. At most `limit` changes per answer, the rest announced with 507 and reachable from the token.
+ */
+async function syncCollection(input: MethodInput, report: Extract<ReportRequest, { kind: 'sync-collection' }>) {
+  const { context, href } = input;
+  const target = await input.resource();
+  if (target.kind !== 'calendar' && target.kind !== 'addressbook') unsupported('sync-collection');
+  if (report.syncLevel !== '1') {
+    throw new DavError(403, 'Only sync-level 1 is supported: these collections have no sub-collections.', { ns: NS.DAV, name: 'sync-traversal-supported' });
+  }
+  const collection = target.kind === 'calendar' ? target.calendar : target.book;
+  // The member operations of this collection, whichever kind it is.
+  const store = {
+    listObjects: () => (target.kind === 'calendar' ? context.backend.listObjects(target.calendar) : context.addressBooks.listObjects(target.book)),
+    getObjects: (names: string[]) =>
+      target.kind === 'calendar' ? context.backend.getObjects(target.calendar, names) : context.addressBooks.getObjects(target.book, names),
+    changedSince: (since: number, until: number) =>
+      target.kind === 'calendar' ? context.backend.changedSince(target.calendar, since, until) : context.addressBooks.changedSince(target.book, since, until),
+  };
+  const memberResource = (object: StoredCalendarObject): Resource =>
+    target.kind === 'calendar'
+      ? { kind: 'calendar-object', owner: target.owner, calendar: target.calendar, name: object.name, object }
+      : { kind: 'contact', owner: target.owner, book: target.book, name: object.name, object };
+  const extras = (object: StoredCalendarObject) =>
+    target.kind === 'calendar' ? objectResponseExtras(object, report.prop) : contactExtras(object, report.prop);
+  const responses: MultistatusResponse[] = [];
+
+  if (report.syncToken.trim() === '') {
+    const names = (await store.listObjects()).map((info) => info.name);
+    for (const object of await store.getObjects(names)) {
+      responses.push(await responseFor(context, memberResource(object), context.hrefs.child(href, object.name, false), report.prop, extras(object)));
+    }
+    return xmlResponse(207, multistatus(responses, { syncToken: syncToken(collection.documentId, collection.syncSequence) }));
+  }
+
+  const since = parseSyncToken(report.syncToken, collection.documentId);
+  if (since === null || since > collection.syncSequence || since < collection.syncFloor) {
+    throw new DavError(403, 'This sync token is unknown or too old; sync again from the start with an empty token.', { ns: NS.DAV, name: 'valid-sync-token' });
+  }
+  let changes = await store.changedSince(since, collection.syncSequence);
+  let position = collection.syncSequence;
+  if (report.limit !== undefined && changes.length > report.limit) {
+    // Cut at a whole log position so that the token resumes exactly after what was answered.
+    const kept = changes.slice(0, report.limit);
+    position = kept.length > 0 ? kept[kept.length - 1].sequence : since;
+    changes = changes.filter((change) => change.sequence <= position);
+    responses.push({ href, status: 507, error: { ns: NS.DAV, name: 'number-of-matches-within-limits' } });
+  }
+  const current = new Map((await store.getObjects(changes.map((change) => change.name))).map((object) => [object.name, object]));
+  const answered: MultistatusResponse[] = [];
+  for (const change of changes) {
+    const object = current.get(change.name);
+    const memberHref = context.hrefs.child(href, change.name, false);
+    answered.push(object ? await responseFor(context, memberResource(object), memberHref, report.prop, extras(object)) : { href: memberHref, status: 404 });
+  }
+  return xmlResponse(207, multistatus([...answered, ...responses], { syncToken: syncToken(collection.documentId, position) }));
 }
 
 /** The location of an href inside this server's DAV tree, or null. */
@@ -257,12 +317,14 @@ export const report: MethodHandler = async (input) => {
       return principalSearchPropertySet();
     case 'addressbook-query':
       return addressbookQuery(input, request);
+    case 'sync-collection':
+      return syncCollection(input, request);
     case 'addressbook-multiget': {
       const target = await input.resource();
       if (target.kind !== 'addressbook' && target.kind !== 'addressbook-home') unsupported('addressbook-multiget');
       return multiget(input, request.hrefs, request.prop, 'contact', (object) => contactExtras(object, request.prop, request.addressData));
     }
     default:
-      return unsupported(request.kind);
+      return unsupported((request as { kind: string }).kind);
   }
 };

@@ -1,0 +1,99 @@
+import type { Core } from '@strapi/strapi';
+
+import { ADDRESS_BOOK_UID, CALENDAR_UID, SYNC_CHANGE_UID } from '../uids';
+
+export type CollectionType = typeof CALENDAR_UID | typeof ADDRESS_BOOK_UID;
+
+const tables: Record<CollectionType, string> = {
+  [CALENDAR_UID]: 'caldav_calendars',
+  [ADDRESS_BOOK_UID]: 'caldav_address_books',
+};
+
+export interface MemberChange {
+  name: string;
+  removed: boolean;
+}
+
+export interface SyncState {
+  /** The collection's current position in its change log. */
+  sequence: number;
+  /** Changes up to this position have been pruned: older tokens can no longer be answered. */
+  floor: number;
+}
+
+/** Default number of days a change stays answerable to an incremental sync. */
+export const DEFAULT_RETENTION_DAYS = 30;
+
+/**
+ * The change log behind sync tokens and ctags. Each collection has a counter in its own row: a write increments it
+ * inside the write's transaction, which holds the row lock until commit, so that writers to one collection get
+ * their numbers in commit order, also across several Strapi processes on one database. A sync that read number N
+ * has seen every change up to N, and every later change gets a larger number.
+ */
+export function createChangeLog(strapi: Core.Strapi) {
+  const changes = () => strapi.db.query(SYNC_CHANGE_UID as never);
+
+  return {
+    /** Appends changes of one collection's members; call inside the transaction of the write. */
+    async record(type: CollectionType, collectionId: string, entries: MemberChange[]): Promise<void> {
+      if (entries.length === 0) return;
+      await strapi.db.transaction(async ({ trx }) => {
+        const table = () => strapi.db.connection(tables[type]).transacting(trx);
+        await table().where({ document_id: collectionId }).increment('sync_sequence', 1);
+        const row = (await table().where({ document_id: collectionId }).first('sync_sequence')) as { sync_sequence: number } | undefined;
+        if (!row) return; // The collection is gone with its log.
+        for (const entry of entries) {
+          await changes().create({
+            data: { collectionId, sequence: Number(row.sync_sequence), resourceName: entry.name, removed: entry.removed },
+          });
+        }
+      });
+    },
+
+    async state(type: CollectionType, collectionId: string): Promise<SyncState> {
+      const row = (await strapi.db.connection(tables[type]).where({ document_id: collectionId }).first('sync_sequence', 'sync_floor')) as
+        | { sync_sequence: number | null; sync_floor: number | null }
+        | undefined;
+      return { sequence: Number(row?.sync_sequence ?? 0), floor: Number(row?.sync_floor ?? 0) };
+    },
+
+    /** The members changed after `since` up to `until`, each once with its latest change, in order. */
+    async changedSince(collectionId: string, since: number, until: number): Promise<Array<MemberChange & { sequence: number }>> {
+      const rows = (await changes().findMany({
+        select: ['resourceName', 'removed', 'sequence'],
+        where: { collectionId, sequence: { $gt: since, $lte: until } },
+        orderBy: [{ sequence: 'asc' }, { id: 'asc' }],
+      })) as Array<{ resourceName: string; removed: boolean; sequence: number }>;
+      const latest = new Map<string, MemberChange & { sequence: number }>();
+      for (const row of rows) {
+        latest.delete(row.resourceName);
+        latest.set(row.resourceName, { name: row.resourceName, removed: Boolean(row.removed), sequence: Number(row.sequence) });
+      }
+      return [...latest.values()];
+    },
+
+    /** Drops the log of a deleted collection. */
+    async forget(collectionId: string): Promise<void> {
+      await changes().deleteMany({ where: { collectionId } });
+    },
+
+    /** Removes changes older than the retention; tokens from before them are then refused (valid-sync-token). */
+    async prune(retentionDays: number, now = new Date()): Promise<number> {
+      const cutoff = new Date(now.getTime() - retentionDays * 24 * 60 * 60 * 1000);
+      const old = (await strapi.db
+        .connection('caldav_sync_changes')
+        .where('created_at', '<', cutoff)
+        .groupBy('collection_id')
+        .select('collection_id')
+        .max('sequence as sequence')) as Array<{ collection_id: string; sequence: number }>;
+      for (const { collection_id: collectionId, sequence } of old) {
+        for (const table of Object.values(tables)) {
+          await strapi.db.connection(table).where({ document_id: collectionId }).where('sync_floor', '<', sequence).update({ sync_floor: sequence });
+        }
+      }
+      return changes().deleteMany({ where: { createdAt: { $lt: cutoff } } }).then((result: { count: number }) => result.count);
+    },
+  };
+}
+
+export type ChangeLog = ReturnType<typeof createChangeLog>;
