@@ -1,6 +1,18 @@
 import type { Core } from '@strapi/strapi';
 
+import type { PluginConfig } from './config';
+import { createChangeLog } from './store/change-log';
+
 export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Promise<void> {
-  const { basePath } = strapi.config.get('plugin::caldav') as { basePath: string };
+  const { basePath, syncRetentionDays } = strapi.config.get('plugin::caldav') as PluginConfig;
+  // Nightly pruning of the sync log, for sites that enable Strapi's cron (server.cron.enabled); writes prune too.
+  strapi.cron.add({
+    caldavPruneSyncLog: {
+      task: async () => {
+        await createChangeLog(strapi).prune(syncRetentionDays);
+      },
+      options: { rule: '30 3 * * *' },
+    },
+  });
   strapi.log.info(`caldav: CalDAV/CardDAV served under ${basePath}/`);
 }

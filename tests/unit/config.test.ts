@@ -40,6 +40,10 @@ describe('plugin config validation', () => {
     expect(message).not.toMatch(/"basePath"/);
   });
 
+  test.each([0, 1.5, 5000, '30'])('syncRetentionDays %p is refused', (syncRetentionDays) => {
+    expect(() => validateConfig(withDefaults({ syncRetentionDays }))).toThrow(/"syncRetentionDays" must be a whole number of days/);
+  });
+
   test('an unknown key is refused, so that a typo does not go unnoticed', () => {
     expect(() => validateConfig(withDefaults({ basepath: '/dav' }))).toThrow(/"basepath" is not a known setting/);
   });

@@ -14,6 +14,8 @@ export interface PluginConfig {
   maxResourceSize: number;
   /** Whether `/.well-known/caldav` and `/.well-known/carddav` redirect to the base path. */
   wellKnown: boolean;
+  /** Days a change stays in the sync log; a client whose last sync is older syncs from the start. */
+  syncRetentionDays: number;
 }
 
 export const defaultConfig: PluginConfig = {
@@ -21,6 +23,7 @@ export const defaultConfig: PluginConfig = {
   realm: 'Strapi CalDAV/CardDAV',
   maxResourceSize: 1024 * 1024,
   wellKnown: true,
+  syncRetentionDays: 30,
 };
 
 type Check = (value: unknown) => string | null;
@@ -51,6 +54,12 @@ const checks: Record<keyof PluginConfig, Check> = {
   },
   wellKnown(value) {
     return typeof value === 'boolean' ? null : 'must be true or false';
+  },
+  syncRetentionDays(value) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 3650) {
+      return 'must be a whole number of days between 1 and 3650';
+    }
+    return null;
   },
 };
 
