@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
@@ -19,6 +20,31 @@ export interface TestServer {
 export interface StartOptions {
   /** The plugin's `config` as a site owner would write it in config/plugins. */
   pluginConfig?: Record<string, unknown>;
+}
+
+export interface SecondProcess {
+  origin: string;
+  stop(): Promise<void>;
+}
+
+/** Boots another Strapi process on the same database as `server` (which must already be running). */
+export async function startSecondProcess(server: TestServer): Promise<SecondProcess> {
+  const child = fork(path.join(__dirname, 'child-strapi.js'), [], {
+    env: { ...process.env, ...server.database.env, STRAPI_LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message) => resolve((message as { port: number }).port));
+    child.once('exit', (code) => reject(new Error(`the second Strapi process exited with ${code}`)));
+  });
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.send('stop');
+      }),
+  };
 }
 
 const appDir = path.join(__dirname, '..', 'app');

@@ -55,7 +55,7 @@ export function createAddressBookBackend(strapi: Core.Strapi): AddressBookBacken
         addressBook: book.documentId,
         ...(await photoChange(book, name, parsed)),
       };
-      return strapi.db.transaction(() =>
+      return store.writeTransaction([book.documentId], () =>
         asDavWrite(async () => {
           const existing = await store.memberRow(book, name, false);
           if (existing) {

@@ -67,7 +67,7 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
 
     async putObject(calendar: CalendarInfo, name: string, data: string, parsed: CalendarObject) {
       const eventData = { ...eventDataFromObject(parsed, data), resourceName: name, calendar: calendar.documentId };
-      return strapi.db.transaction(() =>
+      return store.writeTransaction([calendar.documentId], () =>
         asDavWrite(async () => {
           const existing = await store.memberRow(calendar, name, false);
           if (existing) {
@@ -81,7 +81,7 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
     },
 
     async moveObject(from: CalendarInfo, name: string, to: CalendarInfo, newName: string) {
-      return strapi.db.transaction(() =>
+      return store.writeTransaction([from.documentId, to.documentId], () =>
         asDavWrite(async () => {
           const source = await store.memberRow(from, name, true);
           if (!source) throw new DavError(404, 'The calendar object no longer exists.');

@@ -50,6 +50,17 @@ export function createChangeLog(strapi: Core.Strapi) {
       });
     },
 
+    /**
+     * Takes the collection's row lock at the start of a client's write, before the member's own rows: every writer to
+     * a collection then queues at the same place first, which keeps MySQL from deadlocking on the relation tables.
+     */
+    async lockCollection(type: CollectionType, collectionId: string): Promise<void> {
+      if (strapi.db.dialect.client === 'sqlite') return; // One writer at a time already.
+      await strapi.db.transaction(async ({ trx }) => {
+        await strapi.db.connection(tables[type]).transacting(trx).where({ document_id: collectionId }).forUpdate().first('id');
+      });
+    },
+
     async state(type: CollectionType, collectionId: string): Promise<SyncState> {
       const row = (await strapi.db.connection(tables[type]).where({ document_id: collectionId }).first('sync_sequence', 'sync_floor')) as
         | { sync_sequence: number | null; sync_floor: number | null }
@@ -77,7 +88,10 @@ export function createChangeLog(strapi: Core.Strapi) {
       await changes().deleteMany({ where: { collectionId } });
     },
 
-    /** Removes changes older than the retention; tokens from before them are then refused (valid-sync-token). */
+    /**
+     * Removes changes older than the retention; tokens from before them are then refused (valid-sync-token). Plain
+     * knex on purpose: it may run right after a write, and must not join that write's (finished) transaction.
+     */
     async prune(retentionDays: number, now = new Date()): Promise<number> {
       const cutoff = new Date(now.getTime() - retentionDays * 24 * 60 * 60 * 1000);
       const old = (await strapi.db
@@ -91,9 +105,29 @@ export function createChangeLog(strapi: Core.Strapi) {
           await strapi.db.connection(table).where({ document_id: collectionId }).where('sync_floor', '<', sequence).update({ sync_floor: sequence });
         }
       }
-      return changes().deleteMany({ where: { createdAt: { $lt: cutoff } } }).then((result: { count: number }) => result.count);
+      return strapi.db.connection('caldav_sync_changes').where('created_at', '<', cutoff).del();
     },
   };
 }
 
 export type ChangeLog = ReturnType<typeof createChangeLog>;
+
+const transientCodes = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', '40P01', '40001', 'SQLITE_BUSY']);
+
+/** Whether a database error means "try the whole transaction again" (a deadlock or serialization failure). */
+function isTransient(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && transientCodes.has(code);
+}
+
+/** Runs a write transaction, again (up to 3 times) when the database chose it as a deadlock victim. */
+export async function withRetries<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 3 || !isTransient(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
+    }
+  }
+}

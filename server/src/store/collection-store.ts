@@ -3,7 +3,7 @@ import type { Core } from '@strapi/strapi';
 import type { CollectionChanges, CollectionInfo, MemberInfo, MemberStore, Principal, StoredMember } from '../dav/backend';
 import { DavError } from '../dav/errors';
 import { syncToken } from '../dav/sync-token';
-import { createChangeLog } from './change-log';
+import { createChangeLog, withRetries, type CollectionType } from './change-log';
 
 export interface CollectionRow {
   id: number;
@@ -62,6 +62,20 @@ export function createCollectionStore<Info extends CollectionInfo>(
   const members = () => strapi.db.query(kind.memberUid as never);
   const collectionFields = ['id', 'documentId', 'name', 'slug', 'description', 'deadProperties', 'updatedAt', 'syncSequence', 'syncFloor', ...kind.extraFields];
   const changeLog = createChangeLog(strapi);
+
+  /**
+   * One client write: a transaction (tried again if the database picked it as a deadlock victim) that first locks
+   * the collections it touches, in a fixed order.
+   */
+  function writeTransaction<T>(collectionIds: string[], write: () => Promise<T>): Promise<T> {
+    return withRetries(
+      () =>
+        strapi.db.transaction(async () => {
+          for (const id of [...new Set(collectionIds)].sort()) await changeLog.lockCollection(kind.collectionUid as CollectionType, id);
+          return write();
+        }) as Promise<T>,
+    );
+  }
   const publishedIn = (documentId: string) => ({ publishedAt: { $notNull: true }, [kind.relation]: { documentId } });
 
   async function toInfo(row: CollectionRow): Promise<Info> {
@@ -136,7 +150,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
     },
     changedSince: (collection, since, until) => changeLog.changedSince(collection.documentId, since, until),
     async deleteObject(collection, name) {
-      await strapi.db.transaction(async () => {
+      await writeTransaction([collection.documentId], async () => {
         const existing = await memberRow(collection, name, false);
         if (existing) await strapi.documents(kind.memberUid as never).delete({ documentId: existing.documentId });
       });
@@ -145,6 +159,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
 
   return {
     members: memberStore,
+    writeTransaction,
     memberRow,
     toStoredMember,
     membersWhere: publishedIn,
@@ -178,7 +193,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
     },
 
     async deleteWithMembers(collection: Info): Promise<void> {
-      await strapi.db.transaction(async () => {
+      await writeTransaction([collection.documentId], async () => {
         const rows = (await members().findMany({ select: ['documentId'], where: { [kind.relation]: { documentId: collection.documentId } } })) as Array<{ documentId: string }>;
         for (const documentId of new Set(rows.map((row) => row.documentId))) {
           await strapi.documents(kind.memberUid as never).delete({ documentId });
