@@ -194,3 +194,47 @@ describe('sync-collection on an address book, and with a client library', () => 
     expect(next.map((entry) => entry.href).filter(Boolean).map((href) => href!.split('/').pop())).toEqual(['fresh.ics']);
   });
 });
+
+describe('lost updates', () => {
+  test('a client PUT with an etag older than an editor’s change gets 412', async () => {
+    await dav.put(`${work}contested.ics`, vevent('contested', { summary: 'Client version' }));
+    const clientEtag = (await dav.get(`${work}contested.ics`)).headers.get('etag')!;
+    const [event] = (await eventsOf('work')).filter((row) => row.resourceName === 'contested.ics');
+    await server.strapi.documents('plugin::caldav.event' as never).update({
+      documentId: event.documentId,
+      data: { summary: 'Editor version' } as never,
+      status: 'published',
+    } as never);
+    const stale = await dav.put(`${work}contested.ics`, vevent('contested', { summary: 'Client overwrite' }), { 'If-Match': clientEtag });
+    expect(stale.status).toBe(412);
+    expect((await dav.get(`${work}contested.ics`)).text).toContain('SUMMARY:Editor version');
+  });
+
+  test('an editor saving a form opened before a client changed the event is refused, and the change is kept', async () => {
+    const [event] = (await eventsOf('work')).filter((row) => row.resourceName === 'contested.ics');
+    const url = `/content-manager/collection-types/plugin::caldav.event/${event.documentId}`;
+    const opened = await http(server.origin, 'GET', url, { bearer: adminToken });
+    const form = opened.json<{ data: Record<string, unknown> }>().data;
+
+    const current = (await dav.get(`${work}contested.ics`)).headers.get('etag')!;
+    expect((await dav.put(`${work}contested.ics`, vevent('contested', { summary: 'Changed on the phone' }), { 'If-Match': current })).status).toBe(204);
+
+    const save = await http(server.origin, 'PUT', url, {
+      bearer: adminToken,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...form, summary: 'Editor overwrite' }),
+    });
+    expect(save.status).toBe(400);
+    expect(save.json<{ error: { message: string } }>().error.message).toContain('changed by a calendar or contacts app since you opened it');
+    expect((await dav.get(`${work}contested.ics`)).text).toContain('SUMMARY:Changed on the phone');
+
+    // After reloading, the editor's save goes through.
+    const reloaded = (await http(server.origin, 'GET', url, { bearer: adminToken })).json<{ data: Record<string, unknown> }>().data;
+    const retry = await http(server.origin, 'PUT', url, {
+      bearer: adminToken,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...reloaded, summary: 'Editor after reload' }),
+    });
+    expect(retry.status).toBe(200);
+  });
+});

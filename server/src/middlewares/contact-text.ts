@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 
 import type { PostalAddress, StructuredName, TypedValue } from '../content-types/structured-values';
 import { contactDataFromVCard } from '../store/contact-data';
+import { staleEdit } from './event-text';
 import { mediaId, photoAsDataUri, photoDigest } from '../store/contact-photos';
 import { CONTACT_UID } from '../uids';
 import { buildVCard, parseVCard, VCardError, type ContactFields, type ContactKind } from '../vcard';
@@ -61,6 +62,8 @@ export async function withVCardText(strapi: Core.Strapi, data: Data, documentId:
     : null;
   const storedText = text(current?.vcard);
   const givenText = text(data.vcard);
+  const conflict = staleEdit(data, current);
+  if (conflict) return conflict;
 
   try {
     if (givenText !== null && givenText !== storedText) {

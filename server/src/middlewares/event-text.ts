@@ -46,6 +46,20 @@ function fieldsFrom(record: Data): EventFields {
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
+ * An editor's form carries the etag of the version it showed. If a calendar or contacts app changed the entry since,
+ * saving would silently overwrite that change: refuse instead, and say how to go on.
+ */
+export function staleEdit(data: Data, current: Data | null): Result | null {
+  if (!current || typeof data.etag !== 'string' || data.etag === '' || data.etag === current.etag) return null;
+  return {
+    problem: {
+      field: 'etag',
+      message: 'this entry was changed by a calendar or contacts app since you opened it; reload the page to see the change, then edit again',
+    },
+  };
+}
+
+/**
  * Keeps an event's iCalendar text in step with an editor's change (Content Manager, REST, GraphQL, services):
  * - the text was edited itself: it is the truth, and the fields are derived from it;
  * - fields were edited: only the touched properties of the stored text are rewritten (SEQUENCE, DTSTAMP and
@@ -59,6 +73,8 @@ export async function withCalendarText(strapi: Core.Strapi, data: Data, document
     : null;
   const storedText = text(current?.icalendar);
   const givenText = text(data.icalendar);
+  const conflict = staleEdit(data, current);
+  if (conflict) return conflict;
 
   if (givenText !== null && givenText !== storedText) {
     try {
