@@ -192,6 +192,17 @@ describe('sync-collection on an address book, and with a client library', () => 
     await dav.put(`${home}fresh.ics`, vevent('fresh'));
     const next = await client.syncCollection({ url: calendar.url, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: token });
     expect(next.map((entry) => entry.href).filter(Boolean).map((href) => href!.split('/').pop())).toEqual(['fresh.ics']);
+
+    // The same helper on an address book.
+    const cards = await createDAVClient({
+      serverUrl: server.origin,
+      credentials: { username: user.username, password: user.password },
+      authMethod: 'Basic',
+      defaultAccountType: 'carddav',
+    });
+    const [book] = (await cards.fetchAddressBooks()).filter((item) => item.displayName === 'People');
+    const listed = await cards.syncCollection({ url: book.url, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: '' });
+    expect(listed.map((entry) => entry.href).filter(Boolean).map((href) => href!.split('/').pop()).sort()).toEqual(['card.vcf', 'editor.vcf']);
   });
 });
 
