@@ -138,6 +138,26 @@ describe('sync-collection on a calendar', () => {
     token = rest.token;
   });
 
+  test('an initial sync with a limit lists the members in pages, and what changed meanwhile comes after', async () => {
+    const everything = Object.keys((await sync(work, '')).changes).sort();
+    expect(everything.length).toBeGreaterThan(3);
+    const listed: string[] = [];
+    let page = await sync(work, '', '<d:limit><d:nresults>2</d:nresults></d:limit>');
+    expect(page.truncated).toBe(true);
+    listed.push(...Object.keys(page.changes));
+    // A member already listed changes before the listing is complete.
+    expect(listed[0]).toBe('l1.ics');
+    await dav.put(`${work}l1.ics`, vevent('l1', { summary: 'Changed mid-listing' }));
+    while (page.truncated) {
+      page = await sync(work, page.token, '<d:limit><d:nresults>2</d:nresults></d:limit>');
+      listed.push(...Object.keys(page.changes));
+    }
+    expect([...new Set(listed)].sort()).toEqual(everything);
+    expect(listed.filter((name) => name === listed[0]).length).toBe(2);
+    expect((await sync(work, page.token)).changes).toEqual({});
+    token = page.token;
+  });
+
   test('an unknown token, a token of another collection, and sync-level infinite are refused', async () => {
     for (const bad of ['urn:strapi-caldav:sync:nope:1', 'http://example.com/whatever', (await sync(home, '')).token]) {
       const response = await dav.report(work, syncBody(bad), '0');

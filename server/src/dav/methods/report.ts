@@ -160,35 +160,53 @@ async function syncCollection(input: MethodInput, report: Extract<ReportRequest,
     target.kind === 'calendar' ? objectResponseExtras(object, report.prop) : contactExtras(object, report.prop);
   const responses: MultistatusResponse[] = [];
 
-  if (report.syncToken.trim() === '') {
-    const names = (await store.listObjects()).map((info) => info.name);
-    for (const object of await store.getObjects(names)) {
-      responses.push(await responseFor(context, memberResource(object), context.hrefs.child(href, object.name, false), report.prop, extras(object)));
-    }
-    return xmlResponse(207, multistatus(responses, { syncToken: syncToken(collection.documentId, collection.syncSequence) }));
-  }
+  const memberHref = (name: string) => context.hrefs.child(href, name, false);
+  const answer = async (objects: StoredCalendarObject[]) => {
+    for (const object of objects) responses.push(await responseFor(context, memberResource(object), memberHref(object.name), report.prop, extras(object)));
+  };
 
-  const since = parseSyncToken(report.syncToken, collection.documentId);
-  if (since === null || since > collection.syncSequence || since < collection.syncFloor) {
+  const position = report.syncToken.trim() === '' ? { sequence: collection.syncSequence, listedUpTo: '' } : parseSyncToken(report.syncToken, collection.documentId);
+  if (!position || position.sequence > collection.syncSequence || (report.syncToken.trim() !== '' && position.sequence < collection.syncFloor)) {
     throw new DavError(403, 'This sync token is unknown or too old; sync again from the start with an empty token.', { ns: NS.DAV, name: 'valid-sync-token' });
   }
+
+  // An initial sync lists the members in name order, at most `limit` per answer; the token then says where to go on.
+  let since = position.sequence;
+  if (position.listedUpTo !== undefined) {
+    const remaining = (await store.listObjects()).map((info) => info.name).filter((name) => name > position.listedUpTo!).sort();
+    const page = report.limit !== undefined ? remaining.slice(0, report.limit) : remaining;
+    const objects = await store.getObjects(page);
+    objects.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    await answer(objects);
+    if (page.length < remaining.length) {
+      responses.push({ href, status: 507, error: { ns: NS.DAV, name: 'number-of-matches-within-limits' } });
+      return xmlResponse(207, multistatus(responses, { syncToken: syncToken(collection.documentId, position.sequence, page[page.length - 1]) }));
+    }
+    if (report.syncToken.trim() === '') return xmlResponse(207, multistatus(responses, { syncToken: syncToken(collection.documentId, collection.syncSequence) }));
+    // The listing is complete; what changed meanwhile among the members listed before is answered below.
+    since = position.sequence;
+  }
+
   let changes = await store.changedSince(since, collection.syncSequence);
-  let position = collection.syncSequence;
-  if (report.limit !== undefined && changes.length > report.limit) {
+  if (position.listedUpTo !== undefined) changes = changes.filter((change) => change.name <= position.listedUpTo!);
+  let reached = collection.syncSequence;
+  const limit = report.limit !== undefined ? Math.max(0, report.limit - responses.length) : undefined;
+  if (limit !== undefined && changes.length > limit) {
     // Cut at a whole log position so that the token resumes exactly after what was answered.
-    const kept = changes.slice(0, report.limit);
-    position = kept.length > 0 ? kept[kept.length - 1].sequence : since;
-    changes = changes.filter((change) => change.sequence <= position);
+    const kept = changes.slice(0, limit);
+    reached = kept.length > 0 ? kept[kept.length - 1].sequence : since;
+    changes = changes.filter((change) => change.sequence <= reached);
     responses.push({ href, status: 507, error: { ns: NS.DAV, name: 'number-of-matches-within-limits' } });
   }
   const current = new Map((await store.getObjects(changes.map((change) => change.name))).map((object) => [object.name, object]));
   const answered: MultistatusResponse[] = [];
   for (const change of changes) {
     const object = current.get(change.name);
-    const memberHref = context.hrefs.child(href, change.name, false);
-    answered.push(object ? await responseFor(context, memberResource(object), memberHref, report.prop, extras(object)) : { href: memberHref, status: 404 });
+    answered.push(object ? await responseFor(context, memberResource(object), memberHref(change.name), report.prop, extras(object)) : { href: memberHref(change.name), status: 404 });
   }
-  return xmlResponse(207, multistatus([...answered, ...responses], { syncToken: syncToken(collection.documentId, position) }));
+  const listed = responses.filter((response) => response.status !== 507);
+  const truncation = responses.filter((response) => response.status === 507);
+  return xmlResponse(207, multistatus([...listed, ...answered, ...truncation], { syncToken: syncToken(collection.documentId, reached) }));
 }
 
 /** The location of an href inside this server's DAV tree, or null. */
