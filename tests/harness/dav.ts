@@ -3,6 +3,7 @@
  * The reader uses xmlbuilder2's DOM directly, independently of the server's own XML code.
  */
 
+import { createDAVClient } from 'tsdav';
 import { create } from 'xmlbuilder2';
 
 import { http, type HttpResponse } from './http';
@@ -139,4 +140,14 @@ export function vevent(uid: string, fields: { summary?: string; start?: string; 
     '',
   ];
   return lines.join('\r\n');
+}
+
+/** A tsdav client signed in as the user, discovering from the site root like a calendar or contacts app. */
+export function connectDavClient(origin: string, user: Pick<TestUser, 'username' | 'password'>, accountType: 'caldav' | 'carddav') {
+  return createDAVClient({
+    serverUrl: origin,
+    credentials: { username: user.username, password: user.password },
+    authMethod: 'Basic',
+    defaultAccountType: accountType,
+  });
 }

@@ -3,16 +3,15 @@
  * password, then the whole life of an event, and the CMS side seeing it.
  */
 
-import { createDAVClient } from 'tsdav';
 
-import { vevent } from '../harness/dav';
+import { connectDavClient, vevent } from '../harness/dav';
 import { createUser, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
 
 let server: TestServer;
 let user: TestUser;
 
-type Client = Awaited<ReturnType<typeof createDAVClient>>;
+type Client = Awaited<ReturnType<typeof connectDavClient>>;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -31,13 +30,7 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const connect = (password = user.password): Promise<Client> =>
-  createDAVClient({
-    serverUrl: server.origin,
-    credentials: { username: user.username, password },
-    authMethod: 'Basic',
-    defaultAccountType: 'caldav',
-  });
+const connect = (password = user.password): Promise<Client> => connectDavClient(server.origin, { username: user.username, password }, 'caldav');
 
 describe('a CalDAV client pointed at the site root', () => {
   let client: Client;

@@ -8,9 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import sharp from 'sharp';
-import { createDAVClient } from 'tsdav';
 
-import { davClient, propfindBody, readErrorConditions, readMultistatus } from '../harness/dav';
+import { connectDavClient, davClient, propfindBody, readErrorConditions, readMultistatus } from '../harness/dav';
 import { http } from '../harness/http';
 import { createUser, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
@@ -57,12 +56,7 @@ afterAll(async () => {
 
 describe('discovery and sync with a CardDAV client', () => {
   test('tsdav finds the address books from the site root and reads, writes and deletes vCards', async () => {
-    const client = await createDAVClient({
-      serverUrl: server.origin,
-      credentials: { username: user.username, password: user.password },
-      authMethod: 'Basic',
-      defaultAccountType: 'carddav',
-    });
+    const client = await connectDavClient(server.origin, user, 'carddav');
     const books = await client.fetchAddressBooks();
     expect(books.map((book) => book.displayName)).toEqual(['Friends']);
     const [book] = books;

@@ -2,10 +2,8 @@
  * WebDAV sync (RFC 6578): every way content changes reaches a client's next incremental sync, and nothing else does.
  */
 
-import { createDAVClient } from 'tsdav';
-
 import { createChangeLog } from '../../server/src/store/change-log';
-import { davClient, propfindBody, readErrorConditions, readMultistatus, vevent } from '../harness/dav';
+import { connectDavClient, davClient, propfindBody, readErrorConditions, readMultistatus, vevent } from '../harness/dav';
 import { http } from '../harness/http';
 import { createUser, registerAdmin, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
@@ -199,12 +197,7 @@ describe('sync-collection on an address book, and with a client library', () => 
   });
 
   test("tsdav's syncCollection reads the changes", async () => {
-    const client = await createDAVClient({
-      serverUrl: server.origin,
-      credentials: { username: user.username, password: user.password },
-      authMethod: 'Basic',
-      defaultAccountType: 'caldav',
-    });
+    const client = await connectDavClient(server.origin, user, 'caldav');
     const [calendar] = (await client.fetchCalendars()).filter((item) => item.displayName === 'Home');
     const initial = await client.syncCollection({ url: calendar.url, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: '' });
     const token = initial.find((entry) => entry.raw?.multistatus?.syncToken)?.raw?.multistatus?.syncToken as string | undefined;
@@ -214,12 +207,7 @@ describe('sync-collection on an address book, and with a client library', () => 
     expect(next.map((entry) => entry.href).filter(Boolean).map((href) => href!.split('/').pop())).toEqual(['fresh.ics']);
 
     // The same helper on an address book.
-    const cards = await createDAVClient({
-      serverUrl: server.origin,
-      credentials: { username: user.username, password: user.password },
-      authMethod: 'Basic',
-      defaultAccountType: 'carddav',
-    });
+    const cards = await connectDavClient(server.origin, user, 'carddav');
     const [book] = (await cards.fetchAddressBooks()).filter((item) => item.displayName === 'People');
     const listed = await cards.syncCollection({ url: book.url, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: '' });
     expect(listed.map((entry) => entry.href).filter(Boolean).map((href) => href!.split('/').pop()).sort()).toEqual(['card.vcf', 'editor.vcf']);
