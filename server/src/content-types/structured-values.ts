@@ -83,6 +83,15 @@ function checkItem(kind: Exclude<StructuredKind, 'name'>, item: unknown, where: 
   }
 }
 
+/**
+ * The entries of a list that an editor's form can hold: a client may write an EMAIL that is no address, an empty
+ * TEL or an odd EXDATE; its own text keeps them as written, the editable copy leaves them out.
+ */
+export function editableEntries<T>(kind: Exclude<StructuredKind, 'name'>, list: T[] | null): T[] | null {
+  const kept = (list ?? []).filter((item) => checkStructuredValue(kind, [item]) === null).slice(0, MAX_ITEMS);
+  return kept.length > 0 ? kept : null;
+}
+
 /** Returns a readable problem with the value, or null when it has the shape of its kind. Empty is always fine. */
 export function checkStructuredValue(kind: StructuredKind, value: unknown): string | null {
   if (value === null || value === undefined) return null;

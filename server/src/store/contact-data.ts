@@ -1,17 +1,9 @@
-import { checkStructuredValue, type StructuredKind } from '../content-types/structured-values';
+import { checkStructuredValue, editableEntries } from '../content-types/structured-values';
 import type { ParsedVCard } from '../vcard';
 import { etagOf } from './event-data';
 
 const limits = { fullName: 1000, nickname: 1000, organization: 1000, title: 1000, role: 1000, url: 2000 } as const;
 const clip = (value: string | null, limit: number) => (value !== null && value.length > limit ? value.slice(0, limit) : value);
-/**
- * The entries an editor's form can hold: a client may write an EMAIL that is no address or an empty TEL; the vCard
- * keeps them as written, the editable copy leaves them out.
- */
-function editable<T>(kind: StructuredKind, list: T[] | null): T[] | null {
-  const kept = (list ?? []).filter((item) => checkStructuredValue(kind, [item]) === null).slice(0, 200);
-  return kept.length > 0 ? kept : null;
-}
 
 /** The contact's fields as stored in the CMS, derived from a parsed vCard and its text. */
 export function contactDataFromVCard(parsed: ParsedVCard, data: string) {
@@ -22,9 +14,9 @@ export function contactDataFromVCard(parsed: ParsedVCard, data: string) {
     fullName: clip(fields.fullName, limits.fullName),
     name: fields.name && checkStructuredValue('name', fields.name) === null ? fields.name : null,
     nickname: clip(fields.nickname, limits.nickname),
-    emails: editable('email', fields.emails),
-    phones: editable('phone', fields.phones),
-    addresses: editable('address', fields.addresses),
+    emails: editableEntries('email', fields.emails),
+    phones: editableEntries('phone', fields.phones),
+    addresses: editableEntries('address', fields.addresses),
     organization: clip(fields.organization, limits.organization),
     title: clip(fields.title, limits.title),
     role: clip(fields.role, limits.role),
@@ -32,8 +24,8 @@ export function contactDataFromVCard(parsed: ParsedVCard, data: string) {
     anniversary: fields.anniversary,
     note: fields.note,
     url: clip(fields.url, limits.url),
-    categories: editable('text', fields.categories),
-    members: editable('text', fields.members),
+    categories: editableEntries('text', fields.categories),
+    members: editableEntries('text', fields.members),
     vcard: data,
     etag: etagOf(data),
     size: Buffer.byteLength(data),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { checkStructuredValue } from '../content-types/structured-values';
+import { editableEntries } from '../content-types/structured-values';
 import type { CalendarObject, EventFields } from '../ical';
 
 /** A strong entity tag for stored bytes. */
@@ -12,12 +12,6 @@ export function etagOf(data: string): string {
 // rather than refused (the schema's limits).
 const limits = { summary: 1000, location: 1000, url: 2000, rrule: 1000, timezone: 64 } as const;
 const clip = (value: string | null, limit: number) => (value !== null && value.length > limit ? value.slice(0, limit) : value);
-
-/** The entries an editor's form can hold; the raw text keeps everything the client wrote. */
-function editableList(kind: 'datetime' | 'text', list: string[] | null): string[] | null {
-  const kept = (list ?? []).filter((item) => checkStructuredValue(kind, [item]) === null).slice(0, 200);
-  return kept.length > 0 ? kept : null;
-}
 
 /** The event's fields as stored in the CMS, derived from a parsed calendar object and its text. */
 export function eventDataFromObject(parsed: CalendarObject, data: string) {
@@ -34,9 +28,9 @@ export function eventDataFromObject(parsed: CalendarObject, data: string) {
     allDay: fields.allDay,
     timezone: clip(fields.timezone, limits.timezone),
     rrule: clip(fields.rrule, limits.rrule),
-    exdates: editableList('datetime', fields.exdates),
+    exdates: editableEntries('datetime', fields.exdates),
     eventStatus: fields.eventStatus,
-    categories: editableList('text', fields.categories),
+    categories: editableEntries('text', fields.categories),
     firstOccurrence: parsed.firstOccurrence?.toISOString() ?? null,
     lastOccurrence: parsed.lastOccurrence?.toISOString() ?? null,
     icalendar: data,
