@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 import type { PluginConfig } from './config';
+import { grantDefaultPermissions } from './auth/default-permissions';
 import { createChangeLog } from './store/change-log';
 
 export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Promise<void> {
@@ -14,5 +15,6 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       options: { rule: '30 3 * * *' },
     },
   });
+  await grantDefaultPermissions(strapi);
   strapi.log.info(`caldav: CalDAV/CardDAV served under ${basePath}/`);
 }

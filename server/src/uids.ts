@@ -7,3 +7,6 @@ export const USER_UID = 'plugin::users-permissions.user';
 
 export const PLUGIN_ID = 'caldav';
 export const SYNC_CHANGE_UID = 'plugin::caldav.sync-change';
+export const SHARE_UID = 'plugin::caldav.share';
+export const APP_PASSWORD_UID = 'plugin::caldav.app-password';
+export const ROLE_UID = 'plugin::users-permissions.role';

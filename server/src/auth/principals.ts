@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 
 import type { Principal } from '../dav/backend';
+import type { Authentication } from '../dav/server';
 import { USER_UID } from '../uids';
 import { parseAuthorization } from './credentials';
 
@@ -87,11 +88,13 @@ export function createPrincipalAuthenticator(strapi: Core.Strapi) {
   }
 
   return {
-    /** The principal behind the Authorization header, or null when it is missing or not valid. */
-    async authenticate(authorization: string | undefined): Promise<Principal | null> {
+    /** Who sends the Authorization header. */
+    async authenticate(authorization: string | undefined, _clientAddress: string): Promise<Authentication> {
+      if (authorization === undefined || authorization.trim() === '') return { outcome: 'anonymous' };
       const credentials = parseAuthorization(authorization);
-      if (!credentials) return null;
-      return credentials.scheme === 'basic' ? byPassword(credentials.identifier, credentials.password) : byToken(credentials.token);
+      if (!credentials) return { outcome: 'refused' };
+      const principal = credentials.scheme === 'basic' ? await byPassword(credentials.identifier, credentials.password) : await byToken(credentials.token);
+      return principal ? { outcome: 'signed-in', principal } : { outcome: 'refused' };
     },
 
     async findByUsername(username: string): Promise<Principal | null> {

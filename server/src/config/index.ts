@@ -16,6 +16,27 @@ export interface PluginConfig {
   wellKnown: boolean;
   /** Days a change stays in the sync log; a client whose last sync is older syncs from the start. */
   syncRetentionDays: number;
+  /** The iCalendar feeds of public calendars (and private ones with a secret link). */
+  feeds: FeedConfig;
+  /** Limits on failed Basic sign-ins, counted per account and per client address. */
+  loginThrottle: LoginThrottleConfig;
+}
+
+export interface FeedConfig {
+  /** Events that ended more than this many days ago are left out; null keeps every past event. */
+  pastDays: number | null;
+  /** Events that start more than this many days ahead are left out; null keeps every future event. */
+  futureDays: number | null;
+  /** How often subscribers are asked to refresh (REFRESH-INTERVAL, X-PUBLISHED-TTL), in minutes. */
+  refreshMinutes: number;
+}
+
+export interface LoginThrottleConfig {
+  /** Failed sign-ins for one account (existing or not) within the window before further attempts get 429. */
+  maxFailuresPerAccount: number;
+  /** Failed sign-ins from one client address within the window before further attempts get 429. */
+  maxFailuresPerAddress: number;
+  windowSeconds: number;
 }
 
 export const defaultConfig: PluginConfig = {
@@ -24,9 +45,31 @@ export const defaultConfig: PluginConfig = {
   maxResourceSize: 1024 * 1024,
   wellKnown: true,
   syncRetentionDays: 30,
+  feeds: { pastDays: null, futureDays: null, refreshMinutes: 60 },
+  loginThrottle: { maxFailuresPerAccount: 10, maxFailuresPerAddress: 100, windowSeconds: 900 },
 };
 
 type Check = (value: unknown) => string | null;
+
+const isWhole = (value: unknown, min: number, max: number) => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
+
+/** Checks an object setting key by key; unknown keys are refused too. */
+function objectCheck(keyChecks: Record<string, Check>): Check {
+  return (value) => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return `must be an object with ${Object.keys(keyChecks).join(', ')}`;
+    const record = value as Record<string, unknown>;
+    const problems = [
+      ...Object.keys(record).filter((key) => !(key in keyChecks)).map((key) => `"${key}" is not a known key`),
+      ...Object.entries(keyChecks).flatMap(([key, check]) => {
+        const problem = check(record[key]);
+        return problem ? [`"${key}" ${problem}`] : [];
+      }),
+    ];
+    return problems.length > 0 ? problems.join(', ') : null;
+  };
+}
+
+const optionalDays: Check = (value) => (value === null || isWhole(value, 0, 36500) ? null : 'must be null or a whole number of days up to 36500');
 
 // Paths that Strapi itself serves: mounting DAV there would shadow the admin or the APIs.
 const reservedPrefixes = ['/admin', '/api', '/uploads', '/.well-known', '/graphql', '/i18n', '/content-manager'];
@@ -61,6 +104,16 @@ const checks: Record<keyof PluginConfig, Check> = {
     }
     return null;
   },
+  feeds: objectCheck({
+    pastDays: optionalDays,
+    futureDays: optionalDays,
+    refreshMinutes: (value) => (isWhole(value, 5, 10080) ? null : 'must be a whole number of minutes between 5 and 10080'),
+  }),
+  loginThrottle: objectCheck({
+    maxFailuresPerAccount: (value) => (isWhole(value, 1, 100000) ? null : 'must be a whole number between 1 and 100000'),
+    maxFailuresPerAddress: (value) => (isWhole(value, 1, 1000000) ? null : 'must be a whole number between 1 and 1000000'),
+    windowSeconds: (value) => (isWhole(value, 1, 86400) ? null : 'must be a whole number of seconds between 1 and 86400'),
+  }),
 };
 
 export class PluginConfigError extends Error {

@@ -1,7 +1,9 @@
 import addressBook from './address-book';
+import appPassword from './app-password';
 import calendar from './calendar';
 import contact from './contact';
 import event from './event';
+import share from './share';
 import syncChange from './sync-change';
 
 export default {
@@ -9,5 +11,7 @@ export default {
   event,
   'address-book': addressBook,
   contact,
+  share,
+  'app-password': appPassword,
   'sync-change': syncChange,
 };

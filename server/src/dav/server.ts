@@ -22,6 +22,16 @@ import { isUnderBasePath } from './router';
 import type { DavRequest, DavResponse } from './types';
 import { parseXml } from './xml';
 
+/** The outcome of checking a request's credentials. */
+export type Authentication =
+  | { outcome: 'signed-in'; principal: Principal }
+  /** No credentials were sent. */
+  | { outcome: 'anonymous' }
+  /** Credentials were sent and are not valid (or the account cannot sign in). */
+  | { outcome: 'refused' }
+  /** Too many failed sign-ins for this account or address: try again later. */
+  | { outcome: 'throttled'; retryAfterSeconds: number };
+
 export const DAV_COMPLIANCE = '1, 3, access-control, calendar-access, addressbook, extended-mkcol';
 
 const methods: Record<string, MethodHandler> = {
@@ -48,7 +58,8 @@ export interface DavServerOptions {
   backend: CalendarBackend;
   addressBooks: AddressBookBackend;
   directory: PrincipalDirectory;
-  authenticate(authorization: string | undefined): Promise<Principal | null>;
+  /** Who sends the request; `clientAddress` is the address failed sign-ins are counted against. */
+  authenticate(authorization: string | undefined, clientAddress: string): Promise<Authentication>;
   /** Reads the request body, refusing (DavError 413) past `limit` bytes. */
   onError?(error: unknown, request: DavRequest): void;
 }
@@ -90,14 +101,22 @@ export function createDavServer(options: DavServerOptions) {
       }
 
       const authorization = request.headers.authorization;
-      const user = await options.authenticate(Array.isArray(authorization) ? authorization[0] : authorization);
-      if (!user) {
+      const authentication = await options.authenticate(Array.isArray(authorization) ? authorization[0] : authorization, request.clientAddress ?? '');
+      if (authentication.outcome === 'throttled') {
+        return withBaseHeaders({
+          status: 429,
+          headers: { 'Retry-After': String(authentication.retryAfterSeconds), 'Content-Type': 'text/plain; charset=utf-8' },
+          body: `Too many failed sign-ins. Try again in ${authentication.retryAfterSeconds} seconds.\n`,
+        });
+      }
+      if (authentication.outcome !== 'signed-in') {
         return withBaseHeaders({
           status: 401,
           headers: { 'WWW-Authenticate': `Basic realm="${options.realm}", charset="UTF-8"`, 'Content-Type': 'text/plain; charset=utf-8' },
-          body: 'Sign in with your username (or email) and password.\n',
+          body: 'Sign in with your username (or email) and password, or an app password.\n',
         });
       }
+      const user = authentication.principal;
 
       const location = isSiteRoot ? ({ kind: 'root' } as const) : locate(request.path, basePath);
       const context: DavContext = {

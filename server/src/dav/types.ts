@@ -9,6 +9,8 @@ export interface DavRequest {
   /** Path as received, percent-encoded, without the query string. */
   path: string;
   headers: Record<string, HeaderValue>;
+  /** The client's address (behind a trusted proxy, the forwarded one), for throttling failed sign-ins. */
+  clientAddress?: string;
 }
 
 export interface DavResponse {

@@ -81,7 +81,7 @@ export function createDavMiddleware(strapi: Core.Strapi) {
     }
     const siteRootPropfind = ctx.path === '/' && ctx.method === 'PROPFIND';
     if (!isUnderBasePath(ctx.path, config.basePath) && !siteRootPropfind) return next();
-    const response = await davServer()({ method: ctx.method, path: ctx.path, headers: ctx.headers }, (limit) => readBody(ctx.req, limit));
+    const response = await davServer()({ method: ctx.method, path: ctx.path, headers: ctx.headers, clientAddress: ctx.ip }, (limit) => readBody(ctx.req, limit));
     writeResponse(ctx, response);
   };
 }

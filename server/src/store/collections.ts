@@ -4,7 +4,7 @@ import type { PostalAddress, StructuredName, TypedValue } from '../content-types
 import type { ComponentType, EventStatus } from '../ical';
 import { ADDRESS_BOOK_UID, CALENDAR_UID, CONTACT_UID, EVENT_UID } from '../uids';
 
-export type Visibility = 'private' | 'shared' | 'public';
+export type Visibility = 'private' | 'public';
 
 export interface CalendarInput {
   /** documentId of the users-permissions user who owns the calendar. */

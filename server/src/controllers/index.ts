@@ -1,0 +1,7 @@
+import appPasswords from './app-passwords';
+import feeds from './feeds';
+
+export default {
+  feeds,
+  'app-passwords': appPasswords,
+};
