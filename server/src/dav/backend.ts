@@ -15,6 +15,13 @@ export interface Principal {
   displayName: string;
 }
 
+/**
+ * What the requesting user may do with a collection: everything as its owner; read and change its members as a
+ * read-write sharee; read it as a read-only sharee, or as anyone (signed in or not) when it is public.
+ * A collection the user may not access at all is never returned by the backend.
+ */
+export type CollectionAccess = 'owner' | 'read-write' | 'read' | 'public';
+
 /** What calendars and address books have in common. */
 export interface CollectionInfo {
   documentId: string;
@@ -29,6 +36,14 @@ export interface CollectionInfo {
   lastModified: Date;
   /** Properties clients stored that have no field: Clark name -> serialized XML element. */
   deadProperties: Record<string, string>;
+  /** The user who owns it; null for a collection an editor made without an owner (reachable only by sharing). */
+  owner: Principal | null;
+  /** What the requesting user may do with it. */
+  access: CollectionAccess;
+  /** Whether anyone may read it without signing in. */
+  isPublic: boolean;
+  /** The users it is shared with by name (shares with whole roles are not principals of the tree). */
+  sharees: Array<{ username: string; access: 'read' | 'read-write' }>;
 }
 
 export interface CalendarInfo extends CollectionInfo {
@@ -84,8 +99,10 @@ export interface MemberStore<Collection extends CollectionInfo> {
 }
 
 export interface CalendarBackend extends MemberStore<CalendarInfo> {
-  listCalendars(owner: Principal): Promise<CalendarInfo[]>;
-  findCalendar(owner: Principal, slug: string): Promise<CalendarInfo | null>;
+  /** The calendars in a user's home: their own, then those shared with them. */
+  listCalendars(user: Principal): Promise<CalendarInfo[]>;
+  /** The calendar with this slug, if the viewer (null: anonymous) may access it. */
+  findCalendar(slug: string, viewer: Principal | null): Promise<CalendarInfo | null>;
   /** Creates a calendar; throws a DavError when the slug is taken. */
   createCalendar(owner: Principal, slug: string, changes: CalendarChanges): Promise<CalendarInfo>;
   /** Applies all changes or none. */
@@ -101,8 +118,10 @@ export interface CalendarBackend extends MemberStore<CalendarInfo> {
 }
 
 export interface AddressBookBackend extends MemberStore<AddressBookInfo> {
-  listAddressBooks(owner: Principal): Promise<AddressBookInfo[]>;
-  findAddressBook(owner: Principal, slug: string): Promise<AddressBookInfo | null>;
+  /** The address books in a user's home: their own, then those shared with them. */
+  listAddressBooks(user: Principal): Promise<AddressBookInfo[]>;
+  /** The address book with this slug, if the viewer may access it. */
+  findAddressBook(slug: string, viewer: Principal | null): Promise<AddressBookInfo | null>;
   createAddressBook(owner: Principal, slug: string, changes: CollectionChanges): Promise<AddressBookInfo>;
   updateAddressBook(book: AddressBookInfo, changes: CollectionChanges): Promise<void>;
   deleteAddressBook(book: AddressBookInfo): Promise<void>;

@@ -3,7 +3,9 @@
  */
 
 import { vtimezoneFor } from '../ical';
+import type { CollectionInfo } from './backend';
 import { NS, clark, type QName, type XmlContent, type XmlNode } from './model';
+import { HOME_PRIVILEGES, PRIVILEGES, READ_ONLY_PRIVILEGES, privilegeName, type Privilege } from './privileges';
 import type { DavContext, Resource } from './resources';
 
 export const el = (ns: string, name: string, children?: XmlContent, attributes?: Record<string, string>): XmlNode => ({
@@ -52,21 +54,33 @@ export const PRINCIPAL_REPORTS: QName[] = [
 const reportSet = (reports: QName[]) =>
   reports.map((report) => d('supported-report', d('report', el(report.ns, report.name))));
 
-const privilegeSet = (names: Array<[string, string]>) => names.map(([ns, name]) => d('privilege', el(ns, name)));
-const OWNER_PRIVILEGES: Array<[string, string]> = [
-  [NS.DAV, 'read'],
-  [NS.DAV, 'write'],
-  [NS.DAV, 'write-properties'],
-  [NS.DAV, 'write-content'],
-  [NS.DAV, 'bind'],
-  [NS.DAV, 'unbind'],
-  [NS.DAV, 'read-current-user-privilege-set'],
-  [NS.CALDAV, 'read-free-busy'],
-];
-const READ_PRIVILEGES: Array<[string, string]> = [
-  [NS.DAV, 'read'],
-  [NS.DAV, 'read-current-user-privilege-set'],
-];
+const privilegeSet = (privileges: Privilege[]) =>
+  privileges.map((privilege) => {
+    const name = privilegeName(privilege);
+    return d('privilege', el(name.ns, name.name));
+  });
+
+/**
+ * The access control list of a collection (RFC 3744 5.5), readable by its owner: the owner may do everything,
+ * each sharee what their share gives, and everybody may read a public collection.
+ */
+function aclOf(context: DavContext, collection: CollectionInfo): XmlContent {
+  const ace = (principal: XmlNode, grant: XmlContent, isProtected = false) =>
+    d('ace', [d('principal', principal), d('grant', grant), ...(isProtected ? [d('protected')] : [])]);
+  return [
+    ...(collection.owner ? [ace(href(context.hrefs.principal(collection.owner.username)), d('privilege', d('all')), true)] : []),
+    ...collection.sharees.map((sharee) => ace(href(context.hrefs.principal(sharee.username)), privilegeSet(PRIVILEGES[sharee.access]))),
+    ...(collection.isPublic ? [ace(d('all'), privilegeSet(PRIVILEGES.public))] : []),
+  ];
+}
+
+/** The properties every collection and member has about who owns it and what the user may do. */
+function addAccessProperties(add: (ns: string, name: string, get: Getter) => void, context: DavContext, collection: CollectionInfo): void {
+  const { owner } = collection;
+  add(NS.DAV, 'owner', () => (owner ? href(context.hrefs.principal(owner.username)) : []));
+  add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(PRIVILEGES[collection.access]));
+  if (collection.access === 'owner') add(NS.DAV, 'acl', () => aclOf(context, collection));
+}
 
 const httpDate = (date: Date) => date.toUTCString();
 const quoted = (etag: string) => `"${etag}"`;
@@ -83,13 +97,12 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
   const add = (ns: string, name: string, get: Getter, inAllprop = false) =>
     definitions.set(clark({ ns, name }), { qname: { ns, name }, get, inAllprop });
   const { hrefs, user } = context;
-  const selfPrincipal = hrefs.principal(user.username);
+  const selfPrincipal = user ? hrefs.principal(user.username) : null;
 
-  // On every resource: clients ask for these anywhere during discovery.
-  add(NS.DAV, 'current-user-principal', () => href(selfPrincipal));
-  add(NS.DAV, 'principal-URL', () =>
-    href(resource.kind === 'principal' ? hrefs.principal(resource.principal.username) : selfPrincipal),
-  );
+  // On every resource: clients ask for these anywhere during discovery. An anonymous visitor is DAV:unauthenticated.
+  add(NS.DAV, 'current-user-principal', () => (selfPrincipal ? href(selfPrincipal) : d('unauthenticated')));
+  if (resource.kind === 'principal') add(NS.DAV, 'principal-URL', () => href(hrefs.principal(resource.principal.username)));
+  else if (selfPrincipal) add(NS.DAV, 'principal-URL', () => href(selfPrincipal));
   add(NS.DAV, 'principal-collection-set', () => href(hrefs.principals()));
 
   switch (resource.kind) {
@@ -104,7 +117,7 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
         () => ({ root: 'DAV', principals: 'Principals', 'calendar-homes': 'Calendars', 'addressbook-homes': 'Address books' })[resource.kind],
         true,
       );
-      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(READ_PRIVILEGES));
+      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(READ_ONLY_PRIVILEGES));
       add(NS.DAV, 'supported-report-set', () => reportSet(resource.kind === 'principals' ? PRINCIPAL_REPORTS : []));
       break;
 
@@ -116,7 +129,7 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       ];
       add(NS.DAV, 'resourcetype', () => d('principal'), true);
       add(NS.DAV, 'displayname', () => principal.displayName, true);
-      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(READ_PRIVILEGES));
+      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(READ_ONLY_PRIVILEGES));
       add(NS.DAV, 'supported-report-set', () => reportSet(PRINCIPAL_REPORTS));
       add(NS.DAV, 'alternate-URI-set', () => (principal.email ? href(`mailto:${principal.email}`) : []));
       add(NS.DAV, 'group-membership', () => []);
@@ -135,7 +148,7 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.DAV, 'resourcetype', () => d('collection'), true);
       add(NS.DAV, 'displayname', () => resource.owner.displayName, true);
       add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
-      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(OWNER_PRIVILEGES));
+      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(HOME_PRIVILEGES));
       add(NS.DAV, 'supported-report-set', () => reportSet([]));
       add(NS.CALDAV, 'calendar-home-set', () => href(hrefs.calendarHome(resource.owner.username)));
       break;
@@ -143,12 +156,11 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
     case 'calendar': {
       const { calendar } = resource;
       add(NS.DAV, 'resourcetype', () => [d('collection'), cal('calendar')], true);
-      add(NS.DAV, 'displayname', () => calendar.displayName, true);
+      add(NS.DAV, 'displayname', () => sharedName(calendar), true);
       add(NS.DAV, 'getetag', () => quoted(calendar.ctag), true);
       add(NS.DAV, 'getlastmodified', () => httpDate(calendar.lastModified), true);
       add(NS.DAV, 'getcontenttype', () => 'text/calendar; charset=utf-8', true);
-      add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
-      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(OWNER_PRIVILEGES));
+      addAccessProperties(add, context, calendar);
       add(NS.DAV, 'supported-report-set', () => reportSet(CALENDAR_REPORTS));
       add(NS.CALDAV, 'calendar-description', () => calendar.description ?? '');
       add(NS.CALDAV, 'calendar-timezone', () => (calendar.timezone ? vcalendarWithTimezone(calendar.timezone) ?? '' : ''));
@@ -167,7 +179,7 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.DAV, 'resourcetype', () => d('collection'), true);
       add(NS.DAV, 'displayname', () => resource.owner.displayName, true);
       add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
-      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(OWNER_PRIVILEGES));
+      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(HOME_PRIVILEGES));
       add(NS.DAV, 'supported-report-set', () => reportSet([]));
       add(NS.CARDDAV, 'addressbook-home-set', () => href(hrefs.addressBookHome(resource.owner.username)));
       break;
@@ -175,11 +187,10 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
     case 'addressbook': {
       const { book } = resource;
       add(NS.DAV, 'resourcetype', () => [d('collection'), card('addressbook')], true);
-      add(NS.DAV, 'displayname', () => book.displayName, true);
+      add(NS.DAV, 'displayname', () => sharedName(book), true);
       add(NS.DAV, 'getetag', () => quoted(book.ctag), true);
       add(NS.DAV, 'getlastmodified', () => httpDate(book.lastModified), true);
-      add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
-      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(OWNER_PRIVILEGES));
+      addAccessProperties(add, context, book);
       add(NS.DAV, 'supported-report-set', () => reportSet(ADDRESSBOOK_REPORTS));
       add(NS.CARDDAV, 'addressbook-description', () => book.description ?? '');
       add(NS.CARDDAV, 'supported-address-data', () => [
@@ -200,8 +211,7 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.DAV, 'getcontenttype', () => 'text/vcard; charset=utf-8', true);
       add(NS.DAV, 'getcontentlength', () => String(object.size), true);
       add(NS.DAV, 'getlastmodified', () => httpDate(object.lastModified), true);
-      add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
-      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(OWNER_PRIVILEGES));
+      addAccessProperties(add, context, resource.book);
       break;
     }
 
@@ -212,8 +222,7 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.DAV, 'getcontenttype', () => 'text/calendar; charset=utf-8', true);
       add(NS.DAV, 'getcontentlength', () => String(object.size), true);
       add(NS.DAV, 'getlastmodified', () => httpDate(object.lastModified), true);
-      add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
-      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(OWNER_PRIVILEGES));
+      addAccessProperties(add, context, resource.calendar);
       break;
     }
   }
@@ -221,6 +230,12 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
   if (!definitions.has(clark({ ns: NS.DAV, name: 'displayname' }))) add(NS.DAV, 'displayname', () => '');
   return definitions;
 }
+
+/** A sharee sees whose a shared collection is: "Team (alice)". */
+const sharedName = (collection: CollectionInfo) =>
+  (collection.access === 'read' || collection.access === 'read-write') && collection.owner
+    ? `${collection.displayName} (${collection.owner.displayName})`
+    : collection.displayName;
 
 /** Properties clients stored on a collection, answered as they were written. */
 function addDeadProperties(definitions: Map<string, PropertyDefinition>, deadProperties: Record<string, string>): void {

@@ -1,5 +1,6 @@
 import type {
   AddressBookBackend,
+  CollectionInfo,
   AddressBookInfo,
   CalendarBackend,
   CalendarInfo,
@@ -12,23 +13,26 @@ import type {
 } from './backend';
 import type { Hrefs, Location } from './paths';
 
-/** A location of the tree with what it stands for loaded, after access checks. */
+/**
+ * A location of the tree with what it stands for loaded, after access checks. A collection and its members carry
+ * `home`, the username of the home they were reached through: the owner's, or a sharee's own.
+ */
 export type Resource =
   | { kind: 'root' }
   | { kind: 'principals' }
   | { kind: 'calendar-homes' }
   | { kind: 'principal'; principal: Principal }
   | { kind: 'calendar-home'; owner: Principal }
-  | { kind: 'calendar'; owner: Principal; calendar: CalendarInfo }
-  | { kind: 'calendar-object'; owner: Principal; calendar: CalendarInfo; name: string; object: CalendarObjectInfo }
+  | { kind: 'calendar'; home: string; calendar: CalendarInfo }
+  | { kind: 'calendar-object'; home: string; calendar: CalendarInfo; name: string; object: CalendarObjectInfo }
   | { kind: 'addressbook-homes' }
   | { kind: 'addressbook-home'; owner: Principal }
-  | { kind: 'addressbook'; owner: Principal; book: AddressBookInfo }
-  | { kind: 'contact'; owner: Principal; book: AddressBookInfo; name: string; object: MemberInfo };
+  | { kind: 'addressbook'; home: string; book: AddressBookInfo }
+  | { kind: 'contact'; home: string; book: AddressBookInfo; name: string; object: MemberInfo };
 
 /** A request's calendar object location whose parent exists: the object itself may not exist yet (PUT creates it). */
 export interface ObjectSlot {
-  owner: Principal;
+  home: string;
   calendar: CalendarInfo;
   name: string;
   object: StoredCalendarObject | null;
@@ -36,15 +40,15 @@ export interface ObjectSlot {
 
 /** A vCard location whose address book exists: the vCard itself may not exist yet. */
 export interface ContactSlot {
-  owner: Principal;
+  home: string;
   book: AddressBookInfo;
   name: string;
   object: StoredMember | null;
 }
 
 export interface DavContext {
-  /** The authenticated principal making the request. */
-  user: Principal;
+  /** The signed-in principal making the request; null for an anonymous visitor reading a public calendar. */
+  user: Principal | null;
   backend: CalendarBackend;
   addressBooks: AddressBookBackend;
   directory: PrincipalDirectory;
@@ -56,18 +60,31 @@ export interface DavContext {
 export const isCollection = (resource: Resource) => resource.kind !== 'calendar-object' && resource.kind !== 'contact';
 
 /**
- * Another user's homes, calendars and objects answer exactly like paths that do not exist, so that nobody learns
- * what someone else has. Principals are visible to every signed-in user (clients look up attendees by them).
+ * Only the signed-in user's own home exists for them: another user's homes answer exactly like paths that do not
+ * exist, so that nobody learns what someone else has. Principals are visible to every signed-in user (clients
+ * look up attendees and sharees by them).
  */
-async function ownerOf(context: DavContext, username: string): Promise<Principal | null> {
-  return username === context.user.username ? context.user : null;
+function homeOf(context: DavContext, username: string): Principal | null {
+  return context.user !== null && username === context.user.username ? context.user : null;
 }
 
-export async function resolveCalendar(context: DavContext, username: string, slug: string): Promise<{ owner: Principal; calendar: CalendarInfo } | null> {
-  const owner = await ownerOf(context, username);
-  if (!owner) return null;
-  const calendar = await context.backend.findCalendar(owner, slug);
-  return calendar ? { owner, calendar } : null;
+/**
+ * Where a collection the user may access can be reached: at its owner's home (the one URL for everybody, public
+ * visitors included), and in the home of each user it is shared with.
+ */
+function reachableAt(collection: CollectionInfo, username: string, user: Principal | null): boolean {
+  if (collection.owner?.username === username) return true;
+  return user !== null && user.username === username && (collection.access === 'read' || collection.access === 'read-write');
+}
+
+export async function resolveCalendar(context: DavContext, username: string, slug: string): Promise<{ home: string; calendar: CalendarInfo } | null> {
+  const calendar = await context.backend.findCalendar(slug, context.user);
+  return calendar && reachableAt(calendar, username, context.user) ? { home: username, calendar } : null;
+}
+
+export async function resolveAddressBook(context: DavContext, username: string, slug: string): Promise<{ home: string; book: AddressBookInfo } | null> {
+  const book = await context.addressBooks.findAddressBook(slug, context.user);
+  return book && reachableAt(book, username, context.user) ? { home: username, book } : null;
 }
 
 /** Loads what a location stands for; null when it does not exist for this user. */
@@ -80,12 +97,13 @@ export async function resolve(context: DavContext, location: Location): Promise<
     case 'calendar-homes':
       return { kind: 'calendar-homes' };
     case 'principal': {
+      if (!context.user) return null;
       const principal =
         location.username === context.user.username ? context.user : await context.directory.findByUsername(location.username);
       return principal ? { kind: 'principal', principal } : null;
     }
     case 'calendar-home': {
-      const owner = await ownerOf(context, location.username);
+      const owner = homeOf(context, location.username);
       return owner ? { kind: 'calendar-home', owner } : null;
     }
     case 'calendar': {
@@ -99,7 +117,7 @@ export async function resolve(context: DavContext, location: Location): Promise<
     case 'addressbook-homes':
       return { kind: 'addressbook-homes' };
     case 'addressbook-home': {
-      const owner = await ownerOf(context, location.username);
+      const owner = homeOf(context, location.username);
       return owner ? { kind: 'addressbook-home', owner } : null;
     }
     case 'addressbook': {
@@ -111,13 +129,6 @@ export async function resolve(context: DavContext, location: Location): Promise<
       return slot?.object ? { kind: 'contact', ...slot, object: slot.object } : null;
     }
   }
-}
-
-export async function resolveAddressBook(context: DavContext, username: string, slug: string): Promise<{ owner: Principal; book: AddressBookInfo } | null> {
-  const owner = await ownerOf(context, username);
-  if (!owner) return null;
-  const book = await context.addressBooks.findAddressBook(owner, slug);
-  return book ? { owner, book } : null;
 }
 
 export async function resolveContactSlot(context: DavContext, location: Extract<Location, { kind: 'contact' }>): Promise<ContactSlot | null> {
@@ -140,6 +151,7 @@ export async function resolveObjectSlot(
 /** The members of a collection, for Depth 1, with their hrefs below `href`. */
 export async function childrenOf(context: DavContext, resource: Resource): Promise<Array<{ resource: Resource; segment: string }>> {
   const user = context.user;
+  const own = (home: Resource): Array<{ resource: Resource; segment: string }> => (user ? [{ resource: home, segment: user.username }] : []);
   switch (resource.kind) {
     case 'root':
       return [
@@ -148,30 +160,30 @@ export async function childrenOf(context: DavContext, resource: Resource): Promi
         { resource: { kind: 'addressbook-homes' }, segment: 'addressbooks' },
       ];
     case 'addressbook-homes':
-      return [{ resource: { kind: 'addressbook-home', owner: user }, segment: user.username }];
+      return user ? own({ kind: 'addressbook-home', owner: user }) : [];
     case 'addressbook-home': {
       const books = await context.addressBooks.listAddressBooks(resource.owner);
-      return books.map((book) => ({ resource: { kind: 'addressbook', owner: resource.owner, book }, segment: book.slug }));
+      return books.map((book) => ({ resource: { kind: 'addressbook', home: resource.owner.username, book }, segment: book.slug }));
     }
     case 'addressbook': {
       const objects = await context.addressBooks.listObjects(resource.book);
       return objects.map((object) => ({
-        resource: { kind: 'contact', owner: resource.owner, book: resource.book, name: object.name, object },
+        resource: { kind: 'contact', home: resource.home, book: resource.book, name: object.name, object },
         segment: object.name,
       }));
     }
     case 'principals':
-      return [{ resource: { kind: 'principal', principal: user }, segment: user.username }];
+      return user ? own({ kind: 'principal', principal: user }) : [];
     case 'calendar-homes':
-      return [{ resource: { kind: 'calendar-home', owner: user }, segment: user.username }];
+      return user ? own({ kind: 'calendar-home', owner: user }) : [];
     case 'calendar-home': {
       const calendars = await context.backend.listCalendars(resource.owner);
-      return calendars.map((calendar) => ({ resource: { kind: 'calendar', owner: resource.owner, calendar }, segment: calendar.slug }));
+      return calendars.map((calendar) => ({ resource: { kind: 'calendar', home: resource.owner.username, calendar }, segment: calendar.slug }));
     }
     case 'calendar': {
       const objects = await context.backend.listObjects(resource.calendar);
       return objects.map((object) => ({
-        resource: { kind: 'calendar-object', owner: resource.owner, calendar: resource.calendar, name: object.name, object },
+        resource: { kind: 'calendar-object', home: resource.home, calendar: resource.calendar, name: object.name, object },
         segment: object.name,
       }));
     }
@@ -195,16 +207,16 @@ export function hrefOf(context: DavContext, resource: Resource): string {
     case 'addressbook-home':
       return hrefs.addressBookHome(resource.owner.username);
     case 'addressbook':
-      return hrefs.addressBook(resource.owner.username, resource.book.slug);
+      return hrefs.addressBook(resource.home, resource.book.slug);
     case 'contact':
-      return hrefs.contact(resource.owner.username, resource.book.slug, resource.name);
+      return hrefs.contact(resource.home, resource.book.slug, resource.name);
     case 'principal':
       return hrefs.principal(resource.principal.username);
     case 'calendar-home':
       return hrefs.calendarHome(resource.owner.username);
     case 'calendar':
-      return hrefs.calendar(resource.owner.username, resource.calendar.slug);
+      return hrefs.calendar(resource.home, resource.calendar.slug);
     case 'calendar-object':
-      return hrefs.calendarObject(resource.owner.username, resource.calendar.slug, resource.name);
+      return hrefs.calendarObject(resource.home, resource.calendar.slug, resource.name);
   }
 }

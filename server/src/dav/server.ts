@@ -17,7 +17,7 @@ import { report } from './methods/report';
 import type { MethodHandler, MethodInput } from './methods/types';
 import type { XmlElement } from './model';
 import { createHrefs, locate } from './paths';
-import { resolve, type DavContext } from './resources';
+import { resolve, resolveCalendar, type DavContext } from './resources';
 import { isUnderBasePath } from './router';
 import type { DavRequest, DavResponse } from './types';
 import { parseXml } from './xml';
@@ -47,6 +47,9 @@ const methods: Record<string, MethodHandler> = {
   MOVE: move,
 };
 export const ALLOWED_METHODS = ['OPTIONS', ...Object.keys(methods)].sort().join(', ');
+
+/** What an anonymous visitor may do with a public calendar: read it. */
+const ANONYMOUS_METHODS = new Set(['PROPFIND', 'REPORT', 'GET', 'HEAD']);
 
 /** Largest XML request body read, in bytes (PUT bodies are bounded by max-resource-size instead). */
 export const MAX_XML_BODY = 1024 * 1024;
@@ -109,16 +112,22 @@ export function createDavServer(options: DavServerOptions) {
           body: `Too many failed sign-ins. Try again in ${authentication.retryAfterSeconds} seconds.\n`,
         });
       }
-      if (authentication.outcome !== 'signed-in') {
-        return withBaseHeaders({
+      const challenge = () =>
+        withBaseHeaders({
           status: 401,
           headers: { 'WWW-Authenticate': `Basic realm="${options.realm}", charset="UTF-8"`, 'Content-Type': 'text/plain; charset=utf-8' },
           body: 'Sign in with your username (or email) and password, or an app password.\n',
         });
-      }
-      const user = authentication.principal;
-
       const location = isSiteRoot ? ({ kind: 'root' } as const) : locate(request.path, basePath);
+      // Anonymous visitors may only read public calendars; anything else asks them to sign in (never 403 or 404,
+      // so that a client can still log in and nothing tells whether a private calendar exists).
+      const anonymousRead =
+        authentication.outcome === 'anonymous' &&
+        ANONYMOUS_METHODS.has(method) &&
+        (location?.kind === 'calendar' || location?.kind === 'calendar-object');
+      if (authentication.outcome !== 'signed-in' && !anonymousRead) return challenge();
+      const user = authentication.outcome === 'signed-in' ? authentication.principal : null;
+
       const context: DavContext = {
         user,
         backend: options.backend,
@@ -148,6 +157,9 @@ export function createDavServer(options: DavServerOptions) {
       };
       if (!location && method !== 'PUT' && method !== 'MKCALENDAR' && method !== 'MKCOL') throw new DavError(404, 'Nothing exists at this URL.');
       if (!location) throw new DavError(409, 'This URL is outside the calendar tree.');
+      if (!user && (location.kind === 'calendar' || location.kind === 'calendar-object')) {
+        if (!(await resolveCalendar(context, location.username, location.slug))) return challenge();
+      }
       return withBaseHeaders(await handler(input));
     } catch (error) {
       if (error instanceof DavError) return withBaseHeaders(errorResponse(error));

@@ -35,8 +35,8 @@ export function createAddressBookBackend(strapi: Core.Strapi): AddressBookBacken
 
   return {
     ...store.members,
-    listAddressBooks: (owner: Principal) => store.listOf(owner, [{ name: 'asc' }]),
-    findAddressBook: (owner: Principal, slug: string) => store.findOf(owner, slug),
+    listAddressBooks: (user: Principal) => store.listOf(user, [{ name: 'asc' }]),
+    findAddressBook: (slug: string, viewer: Principal | null) => store.findOf(slug, viewer),
     createAddressBook: (owner: Principal, slug: string, changes: CollectionChanges) => store.create(owner, slug, changes, {}),
     updateAddressBook: (book: AddressBookInfo, changes: CollectionChanges) => store.update(book, changes, {}),
     deleteAddressBook: (book: AddressBookInfo) => store.deleteWithMembers(book),

@@ -31,7 +31,7 @@ function calendarFields(changes: CalendarChanges): Record<string, unknown> {
 export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
   const store = createCollectionStore<CalendarInfo>(
     strapi,
-    { collectionUid: CALENDAR_UID, memberUid: EVENT_UID, relation: 'calendar', textField: 'icalendar', extraFields: ['color', 'timezone', 'sortOrder', 'components'] },
+    { collectionUid: CALENDAR_UID, memberUid: EVENT_UID, relation: 'calendar', textField: 'icalendar', extraFields: ['color', 'timezone', 'sortOrder', 'components', 'visibility'] },
     (row, common) => ({
       ...common,
       color: (row.color as string | null) ?? null,
@@ -45,8 +45,8 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
 
   return {
     ...store.members,
-    listCalendars: (owner: Principal) => store.listOf(owner, [{ sortOrder: 'asc' }, { name: 'asc' }]),
-    findCalendar: (owner: Principal, slug: string) => store.findOf(owner, slug),
+    listCalendars: (user: Principal) => store.listOf(user, [{ sortOrder: 'asc' }, { name: 'asc' }]),
+    findCalendar: (slug: string, viewer: Principal | null) => store.findOf(slug, viewer),
     createCalendar: (owner: Principal, slug: string, changes: CalendarChanges) => store.create(owner, slug, changes, calendarFields(changes)),
     updateCalendar: (calendar: CalendarInfo, changes: CalendarChanges) => store.update(calendar, changes, calendarFields(changes)),
     deleteCalendar: (calendar: CalendarInfo) => store.deleteWithMembers(calendar),

@@ -1,6 +1,8 @@
 import type { Core } from '@strapi/strapi';
 
-import type { CollectionChanges, CollectionInfo, MemberInfo, MemberStore, Principal, StoredMember } from '../dav/backend';
+import { collectionAccess, createRoleLookup, type ShareAccess } from '../auth/access';
+import { toPrincipal } from '../auth/principals';
+import type { CollectionAccess, CollectionChanges, CollectionInfo, MemberInfo, MemberStore, Principal, StoredMember } from '../dav/backend';
 import { DavError } from '../dav/errors';
 import { syncToken } from '../dav/sync-token';
 import { createChangeLog, withRetries, type CollectionType } from './change-log';
@@ -13,6 +15,9 @@ export interface CollectionRow {
   description: string | null;
   deadProperties: unknown;
   updatedAt: string | Date;
+  visibility?: string | null;
+  owner?: { id: number; documentId: string; username: string; email: string | null } | null;
+  shares?: Array<{ access: ShareAccess; user?: { id: number; username: string } | null; role?: { id: number } | null }>;
   [field: string]: unknown;
 }
 
@@ -62,6 +67,20 @@ export function createCollectionStore<Info extends CollectionInfo>(
   const members = () => strapi.db.query(kind.memberUid as never);
   const collectionFields = ['id', 'documentId', 'name', 'slug', 'description', 'deadProperties', 'updatedAt', 'syncSequence', 'syncFloor', ...kind.extraFields];
   const changeLog = createChangeLog(strapi);
+  const roleOf = createRoleLookup(strapi);
+  // Who owns each collection and whom it is shared with, read with it: every access decision needs them.
+  const accessPopulate = {
+    owner: { select: ['id', 'documentId', 'username', 'email'] },
+    shares: { select: ['access'], populate: { user: { select: ['id', 'username'] }, role: { select: ['id'] } } },
+  };
+
+  async function accessOf(row: CollectionRow, viewer: Principal | null): Promise<CollectionAccess | null> {
+    return collectionAccess(viewer ? { id: viewer.id, roleId: await roleOf(viewer.id) } : null, {
+      ownerId: row.owner?.id ?? null,
+      isPublic: row.visibility === 'public',
+      shares: (row.shares ?? []).map((share) => ({ userId: share.user?.id ?? null, roleId: share.role?.id ?? null, access: share.access })),
+    });
+  }
 
   /**
    * One client write: a transaction (tried again if the database picked it as a deadlock victim) that first locks
@@ -78,9 +97,13 @@ export function createCollectionStore<Info extends CollectionInfo>(
   }
   const publishedIn = (documentId: string) => ({ publishedAt: { $notNull: true }, [kind.relation]: { documentId } });
 
-  async function toInfo(row: CollectionRow): Promise<Info> {
+  function toInfo(row: CollectionRow, access: CollectionAccess): Info {
     const syncSequence = Number(row.syncSequence ?? 0);
     return describe(row, {
+      owner: row.owner ? toPrincipal(row.owner) : null,
+      access,
+      isPublic: row.visibility === 'public',
+      sharees: (row.shares ?? []).flatMap((share) => (share.user ? [{ username: share.user.username, access: share.access }] : [])),
       documentId: row.documentId,
       slug: row.slug,
       displayName: row.name,
@@ -165,14 +188,29 @@ export function createCollectionStore<Info extends CollectionInfo>(
     membersWhere: publishedIn,
     memberFields: [...memberFields, kind.textField],
 
-    async listOf(owner: Principal, orderBy: Array<Record<string, 'asc' | 'desc'>>): Promise<Info[]> {
-      const rows = (await collections().findMany({ select: collectionFields, where: { owner: { id: owner.id } }, orderBy })) as CollectionRow[];
-      return Promise.all(rows.map(toInfo));
+    /** The user's own collections, then those shared with them (by name or through their role). */
+    async listOf(user: Principal, orderBy: Array<Record<string, 'asc' | 'desc'>>): Promise<Info[]> {
+      const owned = (await collections().findMany({ select: collectionFields, where: { owner: { id: user.id } }, populate: accessPopulate, orderBy })) as CollectionRow[];
+      const roleId = await roleOf(user.id);
+      const shareMatch = roleId === null ? { user: { id: user.id } } : { $or: [{ user: { id: user.id } }, { role: { id: roleId } }] };
+      const shared = (await collections().findMany({ select: collectionFields, where: { shares: shareMatch }, populate: accessPopulate, orderBy })) as CollectionRow[];
+      const infos: Info[] = owned.map((row) => toInfo(row, 'owner'));
+      const seen = new Set(infos.map((info) => info.documentId));
+      for (const row of shared) {
+        if (seen.has(row.documentId)) continue;
+        seen.add(row.documentId);
+        const access = await accessOf(row, user);
+        if (access === 'read' || access === 'read-write') infos.push(toInfo(row, access));
+      }
+      return infos;
     },
 
-    async findOf(owner: Principal, slug: string): Promise<Info | null> {
-      const row = (await collections().findOne({ select: collectionFields, where: { slug, owner: { id: owner.id } } })) as CollectionRow | null;
-      return row ? toInfo(row) : null;
+    /** The collection with this slug, if the viewer may access it. */
+    async findOf(slug: string, viewer: Principal | null): Promise<Info | null> {
+      const row = (await collections().findOne({ select: collectionFields, where: { slug }, populate: accessPopulate })) as CollectionRow | null;
+      if (!row) return null;
+      const access = await accessOf(row, viewer);
+      return access ? toInfo(row, access) : null;
     },
 
     async create(owner: Principal, slug: string, changes: CollectionChanges, extra: Record<string, unknown>): Promise<Info> {
@@ -181,8 +219,8 @@ export function createCollectionStore<Info extends CollectionInfo>(
       const created = (await strapi.documents(kind.collectionUid as never).create({
         data: { ...commonData(changes), ...extra, name: changes.displayName ?? slug, slug, owner: owner.documentId } as never,
       })) as unknown as { documentId: string };
-      const row = (await collections().findOne({ select: collectionFields, where: { documentId: created.documentId } })) as CollectionRow;
-      return toInfo(row);
+      const row = (await collections().findOne({ select: collectionFields, where: { documentId: created.documentId }, populate: accessPopulate })) as CollectionRow;
+      return toInfo(row, 'owner');
     },
 
     async update(collection: Info, changes: CollectionChanges, extra: Record<string, unknown>): Promise<void> {

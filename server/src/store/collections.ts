@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 
 import type { PostalAddress, StructuredName, TypedValue } from '../content-types/structured-values';
 import type { ComponentType, EventStatus } from '../ical';
-import { ADDRESS_BOOK_UID, CALENDAR_UID, CONTACT_UID, EVENT_UID } from '../uids';
+import { ADDRESS_BOOK_UID, CALENDAR_UID, CONTACT_UID, EVENT_UID, SHARE_UID } from '../uids';
 
 export type Visibility = 'private' | 'public';
 
@@ -61,6 +61,16 @@ export interface ContactInput {
   vcard?: string;
 }
 
+export interface ShareInput {
+  /** documentId of the calendar, or of the address book, to share. */
+  calendar?: string;
+  addressBook?: string;
+  /** documentId of the users-permissions user, or of the role, to share with. */
+  user?: string;
+  role?: string;
+  access: 'read' | 'read-write';
+}
+
 export interface StoredDocument {
   id: number;
   documentId: string;
@@ -117,6 +127,10 @@ export function createCollectionStore(strapi: Core.Strapi) {
       return (await documents(CONTACT_UID).create({
         data: { ...input, addressBook: addressBookDocumentId } as never,
       })) as unknown as StoredDocument;
+    },
+
+    async createShare(input: ShareInput): Promise<StoredDocument> {
+      return (await documents(SHARE_UID).create({ data: input as never })) as unknown as StoredDocument;
     },
 
     async listContacts(addressBookDocumentId: string): Promise<StoredDocument[]> {

@@ -1,10 +1,16 @@
 import { DavError } from '../errors';
 import { conditionsHold, emptyResponse } from '../http';
+import { requirePrivilege } from '../privileges';
 import type { MethodHandler } from './types';
 
 /** DELETE of a member (with optional If-Match) or of a whole calendar or address book with its members. */
-export const remove: MethodHandler = async ({ request, context, resource }) => {
+export const remove: MethodHandler = async ({ request, context, resource, href }) => {
   const target = await resource();
+  // Removing a member takes unbind on its collection; removing a whole collection is its owner's decision.
+  if (target.kind === 'calendar-object') requirePrivilege(target.calendar.access, 'unbind', href, 'delete events from this calendar');
+  if (target.kind === 'contact') requirePrivilege(target.book.access, 'unbind', href, 'delete vCards from this address book');
+  if (target.kind === 'calendar') requirePrivilege(target.calendar.access, 'write', href, 'delete this calendar');
+  if (target.kind === 'addressbook') requirePrivilege(target.book.access, 'write', href, 'delete this address book');
   const current =
     target.kind === 'calendar-object' || target.kind === 'contact'
       ? target.object.etag

@@ -42,7 +42,8 @@ async function createCollection(input: MethodInput, method: 'mkcalendar' | 'mkco
     const expected = kind === 'calendar' ? 'CALDAV:calendar' : 'CARDDAV:addressbook';
     throw new DavError(403, `Only ${kind === 'calendar' ? 'calendars' : 'address books'} can be created here: the resourcetype must include ${expected}.`, { ns: NS.DAV, name: 'valid-resourcetype' });
   }
-  if (location.username !== context.user.username) throw new DavError(404, 'Not found.');
+  const user = context.user;
+  if (!user || location.username !== user.username) throw new DavError(404, 'Not found.');
   if (!SLUG.test(location.slug)) {
     throw new DavError(403, 'A collection name in the URL may contain letters, digits and . _ ~ - (at most 100 characters).');
   }
@@ -57,8 +58,8 @@ async function createCollection(input: MethodInput, method: 'mkcalendar' | 'mkco
     const root = method === 'mkcalendar' ? { ns: NS.CALDAV, name: 'mkcalendar-response' } : { ns: NS.DAV, name: 'mkcol-response' };
     return xmlResponse(403, propstatDocument(root, results, description));
   }
-  if (kind === 'calendar') await context.backend.createCalendar(context.user, location.slug, { ...changes, ...(components ? { components } : {}) });
-  else await context.addressBooks.createAddressBook(context.user, location.slug, changes);
+  if (kind === 'calendar') await context.backend.createCalendar(user, location.slug, { ...changes, ...(components ? { components } : {}) });
+  else await context.addressBooks.createAddressBook(user, location.slug, changes);
   return emptyResponse(201, { 'Content-Length': '0' });
 }
 

@@ -4,12 +4,14 @@ import { conditionsHold, emptyResponse, header } from '../http';
 import { NS } from '../model';
 import { hrefPath, locate } from '../paths';
 import { resolveObjectSlot } from '../resources';
+import { requirePrivilege } from '../privileges';
 import type { MethodHandler } from './types';
 
 /** MOVE of a calendar object to another calendar (or name) of the same user (RFC 4918 9.9). */
-export const move: MethodHandler = async ({ request, context, resource }) => {
+export const move: MethodHandler = async ({ request, context, resource, href }) => {
   const source = await resource();
   if (source.kind !== 'calendar-object') throw new DavError(403, 'Only calendar objects can be moved.');
+  requirePrivilege(source.calendar.access, 'unbind', href, 'move events out of this calendar');
   if (!conditionsHold(request, source.object.etag)) throw new DavError(412, 'The calendar object has changed since you read it.');
 
   const destinationHeader = header(request, 'destination');
@@ -20,6 +22,7 @@ export const move: MethodHandler = async ({ request, context, resource }) => {
   if (location?.kind !== 'calendar-object') throw new DavError(502, 'The destination must be a calendar object URL on this server.');
   const destination = await resolveObjectSlot(context, location);
   if (!destination) throw new DavError(409, 'The destination calendar does not exist.');
+  requirePrivilege(destination.calendar.access, destination.object ? 'write-content' : 'bind', destinationPath, 'put events into the destination calendar');
 
   if (destination.calendar.documentId === source.calendar.documentId && destination.name === source.name) {
     throw new DavError(403, 'The source and the destination are the same.');

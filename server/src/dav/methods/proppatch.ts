@@ -6,6 +6,7 @@ import { multistatus, type PropertyResult } from '../multistatus';
 import { parseProppatch, type PropertyUpdate } from '../requests';
 import { elementToContent, serializeXml } from '../xml';
 import { isIanaTimeZone, timezoneIdOfCalendar } from '../../ical';
+import { requirePrivilege } from '../privileges';
 import type { MethodHandler } from './types';
 
 type Outcome = { ok: true; apply: (changes: CalendarChanges) => void } | { ok: false; status: number; message: string };
@@ -121,6 +122,7 @@ export const proppatch: MethodHandler = async ({ context, resource, href, xmlBod
     const results = updates.map((update: { prop: QName }): PropertyResult => ({ prop: update.prop, status: 403 }));
     return xmlResponse(207, multistatus([{ href, properties: results, description: 'Only calendar and address book properties can be changed.' }]));
   }
+  requirePrivilege(target.kind === 'calendar' ? target.calendar.access : target.book.access, 'write-properties', href, 'change the properties of this collection');
   const { changes, results, description } = planCollectionChanges(updates, target.kind);
   if (changes && target.kind === 'calendar') await context.backend.updateCalendar(target.calendar, changes);
   if (changes && target.kind === 'addressbook') await context.addressBooks.updateAddressBook(target.book, changes);

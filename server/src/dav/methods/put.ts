@@ -4,6 +4,7 @@ import { DavError } from '../errors';
 import { conditionsHold, emptyResponse, header } from '../http';
 import { NS, type XmlNode } from '../model';
 import { resolveContactSlot, resolveObjectSlot } from '../resources';
+import { requirePrivilege } from '../privileges';
 import type { DavRequest } from '../types';
 import type { MethodHandler } from './types';
 
@@ -34,6 +35,7 @@ export const put: MethodHandler = async ({ request, context, location, body, hre
   if (location.kind === 'contact') {
     const slot = await resolveContactSlot(context, location);
     if (!slot) throw new DavError(409, 'The address book does not exist.');
+    requirePrivilege(slot.book.access, slot.object ? 'write-content' : 'bind', href, slot.object ? 'change this vCard' : 'add vCards to this address book');
     checkBody(request, body, context.maxResourceSize, 'text/vcard', NS.CARDDAV, 'supported-address-data');
     if (!conditionsHold(request, slot.object?.etag ?? null)) {
       throw new DavError(412, slot.object ? 'The vCard has changed since you read it.' : 'The vCard does not exist.');
@@ -57,6 +59,7 @@ export const put: MethodHandler = async ({ request, context, location, body, hre
   }
   const slot = await resolveObjectSlot(context, location);
   if (!slot) throw new DavError(409, 'The calendar does not exist.');
+  requirePrivilege(slot.calendar.access, slot.object ? 'write-content' : 'bind', href, slot.object ? 'change this event' : 'add events to this calendar');
   checkBody(request, body, context.maxResourceSize, 'text/calendar', NS.CALDAV, 'supported-calendar-data');
   if (!conditionsHold(request, slot.object?.etag ?? null)) {
     throw new DavError(412, slot.object ? 'The calendar object has changed since you read it.' : 'The calendar object does not exist.');

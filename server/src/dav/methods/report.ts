@@ -55,7 +55,7 @@ async function calendarQuery(input: MethodInput, report: Extract<ReportRequest, 
   if (target.kind === 'calendar') {
     const candidates = await context.backend.queryObjects(target.calendar, prefilterRange(report.filter));
     for (const object of candidates) {
-      const resource = { kind: 'calendar-object' as const, owner: target.owner, calendar: target.calendar, name: object.name, object };
+      const resource = { kind: 'calendar-object' as const, home: target.home, calendar: target.calendar, name: object.name, object };
       await answer(resource, object, context.hrefs.child(href, object.name, false));
     }
   } else if (target.kind === 'calendar-object' && input.location.kind === 'calendar-object') {
@@ -124,7 +124,7 @@ async function addressbookQuery(input: MethodInput, report: Extract<ReportReques
       truncated = true;
       break;
     }
-    const resource = { kind: 'contact' as const, owner: target.owner, book: target.book, name: object.name, object };
+    const resource = { kind: 'contact' as const, home: target.home, book: target.book, name: object.name, object };
     responses.push(await responseFor(context, resource, context.hrefs.child(href, object.name, false), report.prop, contactExtras(object, report.prop, report.addressData)));
   }
   // RFC 6352 8.6.1: a truncated result says so with 507 on the request URI.
@@ -154,8 +154,8 @@ async function syncCollection(input: MethodInput, report: Extract<ReportRequest,
   };
   const memberResource = (object: StoredCalendarObject): Resource =>
     target.kind === 'calendar'
-      ? { kind: 'calendar-object', owner: target.owner, calendar: target.calendar, name: object.name, object }
-      : { kind: 'contact', owner: target.owner, book: target.book, name: object.name, object };
+      ? { kind: 'calendar-object', home: target.home, calendar: target.calendar, name: object.name, object }
+      : { kind: 'contact', home: target.home, book: target.book, name: object.name, object };
   const extras = (object: StoredCalendarObject) =>
     target.kind === 'calendar' ? objectResponseExtras(object, report.prop) : contactExtras(object, report.prop);
   const responses: MultistatusResponse[] = [];
