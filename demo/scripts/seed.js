@@ -161,7 +161,7 @@ async function seed(strapi, { admin, users }) {
   for (const user of users) people.push(await ensureUser(strapi, user));
   const owner = people[0];
 
-  await ensureCalendar(
+  const work = await ensureCalendar(
     collections,
     { owner: owner.documentId, name: 'Work', slug: 'work', color: '#2563EB', timezone: 'Europe/Berlin', components: ['VEVENT', 'VTODO'], sortOrder: 1 },
     workEvents(),
@@ -185,6 +185,13 @@ async function seed(strapi, { admin, users }) {
   if (!(await collections.findAddressBookBySlug('contacts'))) {
     const book = await collections.createAddressBook({ owner: owner.documentId, name: 'Contacts', slug: 'contacts', description: 'People we work with.' });
     for (const contact of contacts) await collections.createContact(book.documentId, contact);
+  }
+
+  // The second user sees "Work" in their own home, read-only.
+  const second = people[1];
+  const shares = strapi.db.query('plugin::caldav.share');
+  if (second && !(await shares.findOne({ where: { calendar: { documentId: work.documentId }, user: { id: second.id } } }))) {
+    await collections.createShare({ calendar: work.documentId, user: second.documentId, access: 'read' });
   }
 }
 

@@ -91,7 +91,8 @@ async function main() {
   DAV base URL     ${origin}${basePath}/
   Discovery        ${origin}/.well-known/caldav  and  ${origin}/.well-known/carddav
   DAV users        ${owner.username} / ${owner.password}   (calendars "Work" and "Events", address book "Contacts")
-                   ${second.username} / ${second.password}
+                   ${second.username} / ${second.password}   ("Work" is shared with them, read-only)
+  Public feed      ${origin}${basePath}/feeds/events.ics   (webcal://${host}:${port}${basePath}/feeds/events.ics)
 
   Data is kept in ${path.relative(repoDir, app.config.get('database.connection.connection.filename'))}. Stop with Ctrl-C.
 `);
