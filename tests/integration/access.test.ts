@@ -5,7 +5,7 @@
  * sharee's home, and that a shared collection keeps one identity for sync.
  */
 
-import { davClient, propfindBody, readErrorConditions, readMultistatus, vevent } from '../harness/dav';
+import { connectDavClient, davClient, propfindBody, readErrorConditions, readMultistatus, vevent } from '../harness/dav';
 import { http, type HttpResponse } from '../harness/http';
 import { createUser, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
@@ -286,6 +286,15 @@ describe('shared collections in the sharee home', () => {
     expect(daves.map(([href]) => href)).toEqual([`/dav/calendars/${dave.username}/`]);
     // Public calendars are not pushed into everyone's home.
     expect((await listing(bob, `/dav/calendars/${bob.username}/`)).map(([href]) => href)).not.toContain(`/dav/calendars/${bob.username}/open-day/`);
+  });
+
+  test('a DAV client signed in as a sharee finds the shared calendar and reads its events', async () => {
+    const client = await connectDavClient(server.origin, bob, 'caldav');
+    const calendars = await client.fetchCalendars();
+    const team = calendars.find((calendar) => calendar.url.endsWith('/team/'));
+    expect(team?.displayName).toBe(`Team (${alice.username})`);
+    const objects = await client.fetchCalendarObjects({ calendar: team! });
+    expect(objects.some((object) => String(object.data).includes('SUMMARY:Standup'))).toBe(true);
   });
 
   test('keep one identity: a change by one sharee reaches the others and the owner through sync', async () => {
