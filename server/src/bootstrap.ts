@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 import type { PluginConfig } from './config';
+import { registerAdminActions } from './auth/admin-actions';
 import { grantDefaultPermissions } from './auth/default-permissions';
 import { createChangeLog } from './store/change-log';
 
@@ -16,5 +17,6 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     },
   });
   await grantDefaultPermissions(strapi);
+  await registerAdminActions(strapi);
   strapi.log.info(`caldav: CalDAV/CardDAV served under ${basePath}/`);
 }

@@ -2,10 +2,13 @@ import { createHash } from 'node:crypto';
 
 import type { Core } from '@strapi/strapi';
 
+import type { PluginConfig } from '../config';
 import type { Principal } from '../dav/backend';
 import type { Authentication } from '../dav/server';
 import { USER_UID } from '../uids';
+import { createAppPasswordStore } from './app-passwords';
 import { parseAuthorization } from './credentials';
+import { createLoginThrottle } from './login-throttle';
 
 interface UserRow {
   id: number;
@@ -30,22 +33,34 @@ const REMEMBER_MAX = 10_000;
 
 const userFields = ['id', 'documentId', 'username', 'email', 'password', 'provider', 'confirmed', 'blocked'];
 
+/** A hash standing for one identifier and password, for keeping track of them without keeping the secret. */
+const credentialFingerprint = (identifier: string, password: string) =>
+  createHash('sha256').update(identifier).update('\u0000').update(password).digest('hex');
+
 export function toPrincipal(user: Pick<UserRow, 'id' | 'documentId' | 'username' | 'email'>): Principal {
   return { id: user.id, documentId: user.documentId, username: user.username, email: user.email, displayName: user.username };
 }
 
 /** A user may act as a principal only while their account is usable for logging in. */
-const isActive = (user: UserRow) => user.blocked !== true && user.confirmed !== false;
+const isActive = (user: Pick<UserRow, 'blocked' | 'confirmed'>) => user.blocked !== true && user.confirmed !== false;
 
 /**
- * Who is making a request: HTTP Basic with a users-permissions identifier (username or email) and password, or a
- * users-permissions JWT as a Bearer token. Clients send Basic on every request and bcrypt is slow by design, so a
- * verified credential is remembered for a few minutes, keyed by a hash of it; the entry only counts while the
- * user's stored password hash is unchanged and the account is still active.
+ * Who is making a request: HTTP Basic with a users-permissions identifier (username or email) and either the
+ * account password or one of the user's app passwords, or a users-permissions JWT as a Bearer token.
+ *
+ * Clients send Basic on every request and bcrypt is slow by design, so a verified account password is remembered
+ * for a few minutes, keyed by a hash of it; the entry only counts while the user's stored password hash is
+ * unchanged and the account is still active. App passwords need no such memory (one SHA-256 and one indexed
+ * query) and get none, so that revoking one takes effect at the next request.
+ *
+ * Failed Basic sign-ins are counted per identifier and per client address; past the limits, attempts are turned
+ * away before any password is checked.
  */
 export function createPrincipalAuthenticator(strapi: Core.Strapi) {
   const remembered = new Map<string, RememberedCredential>();
   const users = () => strapi.db.query(USER_UID as never);
+  const appPasswords = createAppPasswordStore(strapi);
+  const throttle = createLoginThrottle((strapi.config.get('plugin::caldav') as PluginConfig).loginThrottle);
 
   const remember = (key: string, user: UserRow) => {
     if (remembered.size >= REMEMBER_MAX) {
@@ -55,8 +70,8 @@ export function createPrincipalAuthenticator(strapi: Core.Strapi) {
     remembered.set(key, { userId: user.id, passwordHash: user.password ?? '', expiresAt: Date.now() + REMEMBER_MS });
   };
 
-  async function byPassword(identifier: string, password: string): Promise<Principal | null> {
-    const key = createHash('sha256').update(identifier).update('\u0000').update(password).digest('hex');
+  async function byAccountPassword(identifier: string, password: string): Promise<Principal | null> {
+    const key = credentialFingerprint(identifier, password);
     const cached = remembered.get(key);
     if (cached && cached.expiresAt > Date.now()) {
       const user = (await users().findOne({ select: userFields, where: { id: cached.userId } })) as UserRow | null;
@@ -75,6 +90,13 @@ export function createPrincipalAuthenticator(strapi: Core.Strapi) {
     return toPrincipal(user);
   }
 
+  async function byPassword(identifier: string, password: string): Promise<Principal | null> {
+    // Tried first: it is cheap, and only text shaped like an app password reaches the database.
+    const owner = await appPasswords.verify(identifier, password, isActive);
+    if (owner) return toPrincipal(owner);
+    return byAccountPassword(identifier, password);
+  }
+
   async function byToken(token: string): Promise<Principal | null> {
     let payload: { id?: unknown };
     try {
@@ -89,12 +111,26 @@ export function createPrincipalAuthenticator(strapi: Core.Strapi) {
 
   return {
     /** Who sends the Authorization header. */
-    async authenticate(authorization: string | undefined, _clientAddress: string): Promise<Authentication> {
+    async authenticate(authorization: string | undefined, clientAddress: string): Promise<Authentication> {
       if (authorization === undefined || authorization.trim() === '') return { outcome: 'anonymous' };
       const credentials = parseAuthorization(authorization);
       if (!credentials) return { outcome: 'refused' };
-      const principal = credentials.scheme === 'basic' ? await byPassword(credentials.identifier, credentials.password) : await byToken(credentials.token);
-      return principal ? { outcome: 'signed-in', principal } : { outcome: 'refused' };
+      if (credentials.scheme === 'bearer') {
+        const principal = await byToken(credentials.token);
+        return principal ? { outcome: 'signed-in', principal } : { outcome: 'refused' };
+      }
+      const { identifier, password } = credentials;
+      // Checked before the password, and the same whether or not the account exists, so that neither a right
+      // guess nor the existence of an account can be told from the answer.
+      const retryAfterSeconds = throttle.retryAfter(identifier, clientAddress);
+      if (retryAfterSeconds !== null) return { outcome: 'throttled', retryAfterSeconds };
+      const principal = await byPassword(identifier, password);
+      if (!principal) {
+        throttle.recordFailure(identifier, clientAddress, credentialFingerprint(identifier, password));
+        return { outcome: 'refused' };
+      }
+      throttle.recordSuccess(identifier);
+      return { outcome: 'signed-in', principal };
     },
 
     async findByUsername(username: string): Promise<Principal | null> {
