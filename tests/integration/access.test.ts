@@ -83,6 +83,7 @@ beforeAll(async () => {
   await c.createShare({ calendar: calendar.documentId, role: team.documentId, access: 'read-write' });
   await c.createEvent(calendar.documentId, { uid: 'standup', resourceName: 'standup.ics', summary: 'Standup', start: '2026-05-04T09:00:00.000Z', end: '2026-05-04T09:15:00.000Z' });
 
+  await c.createCalendar({ owner: alice.documentId, name: 'Private', slug: 'private' });
   const open = await c.createCalendar({ owner: alice.documentId, name: 'Open day', slug: 'open-day', visibility: 'public' });
   await c.createEvent(open.documentId, { uid: 'open', resourceName: 'open.ics', summary: 'Open day', start: '2026-06-01T09:00:00.000Z', end: '2026-06-01T17:00:00.000Z' });
 
@@ -185,6 +186,30 @@ const matrix: Cell[] = [
   { what: 'REPORT sync-collection on a public calendar', send: (actor) => request(actor, 'REPORT', '/dav/calendars/alice/open-day/', syncBody, xml), expected: [207, 207, 207, 207, 207, 401, 401] },
   { what: 'REPORT sync-collection on a shared address book', send: (actor) => request(actor, 'REPORT', '/dav/addressbooks/alice/contacts/', syncBody, xml), expected: [207, 207, 207, 404, 401, 401, 401] },
   { what: 'MKCALENDAR in the owner home', send: (actor) => request(actor, 'MKCALENDAR', `/dav/calendars/alice/made-by-${actor}/`), expected: [201, 404, 404, 404, 401, 401, 401] },
+  { what: 'OPTIONS on a shared calendar', send: (actor) => request(actor, 'OPTIONS', '/dav/calendars/alice/team/'), expected: [200, 200, 200, 200, 200, 200, 200] },
+  { what: 'HEAD an event of a shared calendar', send: (actor) => request(actor, 'HEAD', '/dav/calendars/alice/team/standup.ics'), expected: [200, 200, 200, 404, 401, 401, 401] },
+  {
+    what: 'MKCOL an address book in the owner home',
+    send: (actor) =>
+      request(
+        actor,
+        'MKCOL',
+        `/dav/addressbooks/alice/book-by-${actor}/`,
+        '<d:mkcol xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav"><d:set><d:prop><d:resourcetype><d:collection/><card:addressbook/></d:resourcetype></d:prop></d:set></d:mkcol>',
+        xml,
+      ),
+    expected: [201, 404, 404, 404, 401, 401, 401],
+  },
+  {
+    what: 'MOVE an event to another name in a shared calendar',
+    send: async (actor) => request(actor, 'MOVE', await freshEvent('team'), undefined, { Destination: `${server.origin}/dav/calendars/alice/team/moved-${actor}.ics` }),
+    expected: [201, 403, 201, 404, 401, 401, 401],
+  },
+  {
+    what: "MOVE an event from a shared calendar into the owner's private calendar",
+    send: async (actor) => request(actor, 'MOVE', await freshEvent('team'), undefined, { Destination: `${server.origin}/dav/calendars/alice/private/moved-${actor}.ics` }),
+    expected: [201, 403, 409, 404, 401, 401, 401],
+  },
   {
     what: 'DELETE a whole shared calendar',
     send: async (actor) => {
@@ -271,6 +296,24 @@ describe('what each user is told', () => {
   });
 });
 
+describe('no way around it', () => {
+  test("a multiget in one's own calendar with hrefs into someone else's answers 404 for each of them", async () => {
+    await server.collections.createCalendar({ owner: dave.documentId, name: 'Mine', slug: 'daves' });
+    const body = `<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/><c:calendar-data/></d:prop>
+      <d:href>/dav/calendars/alice/team/standup.ics</d:href><d:href>/dav/calendars/alice/private/anything.ics</d:href><d:href>/dav/calendars/dave/team/standup.ics</d:href></c:calendar-multiget>`;
+    const response = await request('other', 'REPORT', '/dav/calendars/dave/daves/', body, xml);
+    expect(response.status).toBe(207);
+    expect(readMultistatus(response.text).map((entry) => entry.status)).toEqual([404, 404, 404]);
+    expect(response.text).not.toContain('Standup');
+  });
+
+  test("a sharee cannot reach the owner's home through the shared calendar, nor list other users' homes", async () => {
+    const response = await davClient(server.origin, bob).propfind('/dav/calendars/', '1', propfindBody('d:displayname'));
+    expect(readMultistatus(response.text).map((entry) => entry.href)).toEqual(['/dav/calendars/', '/dav/calendars/bob/']);
+    expect((await davClient(server.origin, bob).propfind('/dav/calendars/alice/', '1', propfindBody('d:displayname'))).status).toBe(404);
+  });
+});
+
 describe('shared collections in the sharee home', () => {
   const listing = async (user: TestUser, home: string) => {
     const response = await davClient(server.origin, user).propfind(home, '1', propfindBody('d:displayname', 'cs:getctag'));
@@ -283,7 +326,7 @@ describe('shared collections in the sharee home', () => {
     expect(await listing(carol, `/dav/calendars/${carol.username}/`)).toContainEqual([`/dav/calendars/${carol.username}/team/`, `Team (${alice.username})`]);
     expect(await listing(carol, `/dav/addressbooks/${carol.username}/`)).toContainEqual([`/dav/addressbooks/${carol.username}/contacts/`, `Contacts (${alice.username})`]);
     const daves = await listing(dave, `/dav/calendars/${dave.username}/`);
-    expect(daves.map(([href]) => href)).toEqual([`/dav/calendars/${dave.username}/`]);
+    expect(daves.map(([href]) => href).filter((href) => !href.endsWith('/daves/'))).toEqual([`/dav/calendars/${dave.username}/`]);
     // Public calendars are not pushed into everyone's home.
     expect((await listing(bob, `/dav/calendars/${bob.username}/`)).map(([href]) => href)).not.toContain(`/dav/calendars/${bob.username}/open-day/`);
   });
