@@ -3,14 +3,14 @@ import type { Core } from '@strapi/strapi';
 import { createDavMiddleware } from './middlewares/dav';
 import { registerChangeTracking } from './middlewares/change-tracking';
 import { registerDocumentRules } from './middlewares/document-rules';
-import { registerShareRules } from './middlewares/share-rules';
+import { registerAccessRules } from './middlewares/access-rules';
 
 export default function register({ strapi }: { strapi: Core.Strapi }): void {
   // JSON lists edited with the plugin's own input in the Content Manager (emails, phones, addresses, categories...).
   strapi.customFields.register({ name: 'structured', plugin: 'caldav', type: 'json' });
 
   registerDocumentRules(strapi);
-  registerShareRules(strapi);
+  registerAccessRules(strapi);
   registerChangeTracking(strapi);
   strapi.server.use(createDavMiddleware(strapi));
 }

@@ -299,3 +299,23 @@ describe('in the admin panel', () => {
     expect((await admin('GET', `/caldav/users/${user.id}/app-passwords`, supportToken)).status).toBe(200);
   });
 });
+
+test('the Content Manager lists and revokes app passwords but cannot make one without a secret or move one to another user', async () => {
+  const [user, other] = [await createUser(server), await createUser(server)];
+  const created = await createAppPassword(await jwtOf(user), 'Tablet');
+  const cm = (method: string, path: string, body?: unknown) => api(method, `/content-manager/collection-types/plugin::caldav.app-password${path}`, adminToken, body);
+
+  const typedIn = await cm('POST', '', { name: 'Typed in', user: { connect: [{ documentId: user.documentId }] } });
+  expect(typedIn.status).toBe(400);
+  expect(typedIn.text).toContain('created by their user');
+
+  const moved = await cm('PUT', `/${created.documentId}`, { name: 'Tablet', user: { connect: [{ documentId: other.documentId }] } });
+  expect(moved.status).toBe(400);
+  expect((await propfindAs(user.username, created.password)).status).toBe(207);
+  expect((await propfindAs(other.username, created.password)).status).toBe(401);
+
+  const renamed = await cm('PUT', `/${created.documentId}`, { name: 'Old tablet' });
+  expect(renamed.status).toBe(200);
+  expect((await cm('DELETE', `/${created.documentId}`)).status).toBe(200);
+  expect((await propfindAs(user.username, created.password)).status).toBe(401);
+});
