@@ -78,6 +78,23 @@ export function errorResponse(error: DavError): DavResponse {
   return { status: error.status, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: `${error.message}\n` };
 }
 
+/**
+ * A collection looked up once per request: a multiget or a sync names many members of the same collection, and
+ * each lookup carries its access decision (owner, shares, role).
+ */
+function oncePerRequest<T>(find: (slug: string, viewer: Principal | null) => Promise<T>): (slug: string, viewer: Principal | null) => Promise<T> {
+  const found = new Map<string, Promise<T>>();
+  return (slug, viewer) => {
+    const key = `${viewer?.id ?? ''}\u0000${slug}`;
+    let result = found.get(key);
+    if (!result) {
+      result = find(slug, viewer);
+      found.set(key, result);
+    }
+    return result;
+  };
+}
+
 export function createDavServer(options: DavServerOptions) {
   const basePath = options.basePath.replace(/\/+$/, '');
   const hrefs = createHrefs(basePath);
@@ -130,8 +147,8 @@ export function createDavServer(options: DavServerOptions) {
 
       const context: DavContext = {
         user,
-        backend: options.backend,
-        addressBooks: options.addressBooks,
+        backend: { ...options.backend, findCalendar: oncePerRequest(options.backend.findCalendar) },
+        addressBooks: { ...options.addressBooks, findAddressBook: oncePerRequest(options.addressBooks.findAddressBook) },
         directory: options.directory,
         hrefs,
         basePath,
