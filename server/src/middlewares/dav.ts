@@ -10,6 +10,7 @@ import { NS } from '../dav/model';
 import { isUnderBasePath, wellKnownRedirect } from '../dav/router';
 import { createDavServer } from '../dav/server';
 import type { DavResponse } from '../dav/types';
+import { createFeedServer } from '../feeds/serve';
 import { createAddressBookBackend } from '../store/address-book-backend';
 import { createCalendarBackend, createPrincipalDirectory } from '../store/calendar-backend';
 
@@ -74,7 +75,11 @@ export function createDavMiddleware(strapi: Core.Strapi) {
     return server;
   };
 
+  const feeds = createFeedServer(strapi, config);
+
   return async function davMiddleware(ctx: Context, next: Next): Promise<void> {
+    // iCalendar feeds (webcal subscriptions) live below the base path but are plain HTTP, not DAV.
+    if (feeds.handles(ctx.path)) return feeds.serve(ctx);
     if (config.wellKnown) {
       const redirect = wellKnownRedirect(ctx.path, config.basePath);
       if (redirect) return writeResponse(ctx, redirect);
