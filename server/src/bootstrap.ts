@@ -3,6 +3,7 @@ import type { Core } from '@strapi/strapi';
 import type { PluginConfig } from './config';
 import { registerAdminActions } from './auth/admin-actions';
 import { grantDefaultPermissions } from './auth/default-permissions';
+import { registerAccountCleanup } from './middlewares/account-cleanup';
 import { createChangeLog } from './store/change-log';
 
 export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Promise<void> {
@@ -16,6 +17,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
       options: { rule: '30 3 * * *' },
     },
   });
+  registerAccountCleanup(strapi);
   await grantDefaultPermissions(strapi);
   await registerAdminActions(strapi);
   strapi.log.info(`caldav: CalDAV/CardDAV served under ${basePath}/`);

@@ -416,3 +416,31 @@ describe('Draft & Publish', () => {
     expect((await request('anonymous', 'GET', '/dav/calendars/alice/open-day/from-phone.ics')).status).toBe(200);
   });
 });
+
+describe('when people leave', () => {
+  test("deleting a user removes the shares given to them and their app passwords; deleting a role removes its shares", async () => {
+    const leaver = await createUser(server, { username: 'leaver' });
+    const shares = server.strapi.db.query('plugin::caldav.share' as never);
+    const appPasswords = server.strapi.db.query('plugin::caldav.app-password' as never);
+    await server.collections.createShare({ calendar: teamCalendarId, user: leaver.documentId, access: 'read' });
+    const role = (await server.strapi.db.query('plugin::users-permissions.role' as never).create({ data: { name: 'Temporary', type: 'temporary' } })) as { id: number; documentId: string };
+    await server.collections.createShare({ calendar: teamCalendarId, role: role.documentId, access: 'read' });
+    const login = await http(server.origin, 'POST', '/api/auth/local', {
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ identifier: leaver.username, password: leaver.password }),
+    });
+    await http(server.origin, 'POST', '/api/caldav/app-passwords', {
+      bearer: login.json<{ jwt: string }>().jwt,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Laptop' }),
+    });
+    const before = { shares: await shares.count({}), appPasswords: await appPasswords.count({}) };
+
+    await server.strapi.plugin('users-permissions').service('user').remove({ id: leaver.id });
+    expect(await shares.count({})).toBe(before.shares - 1);
+    expect(await appPasswords.count({})).toBe(before.appPasswords - 1);
+
+    await server.strapi.db.query('plugin::users-permissions.role' as never).delete({ where: { id: role.id } });
+    expect(await shares.count({})).toBe(before.shares - 2);
+  });
+});
