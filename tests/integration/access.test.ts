@@ -340,6 +340,41 @@ describe('shared collections in the sharee home', () => {
     expect(objects.some((object) => String(object.data).includes('SUMMARY:Standup'))).toBe(true);
   });
 
+  test("a sharee's own name, color and order are theirs alone; the calendar stays as its owner set it", async () => {
+    const patch = (user: TestUser, path: string, props: string) =>
+      davClient(server.origin, user).proppatch(
+        path,
+        `<d:propertyupdate xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" xmlns:ic="http://apple.com/ns/ical/"><d:set><d:prop>${props}</d:prop></d:set></d:propertyupdate>`,
+      );
+    const shown = async (user: TestUser, path: string) => {
+      const response = await davClient(server.origin, user).propfind(path, '0', propfindBody('d:displayname', 'ic:calendar-color', 'ic:calendar-order'));
+      const props = readMultistatus(response.text)[0].props;
+      return [props.get('{DAV:}displayname')?.text, props.get('{http://apple.com/ns/ical/}calendar-color')?.text, props.get('{http://apple.com/ns/ical/}calendar-order')?.text];
+    };
+    const bobsTeam = `/dav/calendars/${bob.username}/team/`;
+    const carolsTeam = `/dav/calendars/${carol.username}/team/`;
+    const aliceBefore = await shown(alice, '/dav/calendars/alice/team/');
+    const carolBefore = await shown(carol, carolsTeam);
+
+    const response = await patch(bob, bobsTeam, '<d:displayname>Alice team</d:displayname><ic:calendar-color>#FF0000FF</ic:calendar-color><ic:calendar-order>7</ic:calendar-order>');
+    expect(response.status).toBe(207);
+    expect([...readMultistatus(response.text)[0].props.values()].map((value) => value.status)).toEqual([200, 200, 200]);
+    expect(await shown(bob, bobsTeam)).toEqual(['Alice team', '#FF0000FF', '7']);
+    expect(await shown(alice, '/dav/calendars/alice/team/')).toEqual(aliceBefore);
+    expect(await shown(carol, carolsTeam)).toEqual(carolBefore);
+
+    // The calendar's own properties are still the owner's.
+    const mixed = await patch(bob, bobsTeam, '<d:displayname>Mine</d:displayname><c:calendar-description>Changed</c:calendar-description>');
+    expect(mixed.status).toBe(403);
+    expect(readErrorConditions(mixed.text)).toContain('{DAV:}need-privileges');
+    expect((await shown(bob, bobsTeam))[0]).toBe('Alice team');
+
+    // Removing the name shows whose it is again.
+    const removed = await davClient(server.origin, bob).proppatch(bobsTeam, '<d:propertyupdate xmlns:d="DAV:"><d:remove><d:prop><d:displayname/></d:prop></d:remove></d:propertyupdate>');
+    expect(removed.status).toBe(207);
+    expect((await shown(bob, bobsTeam))[0]).toBe(`Team (${alice.username})`);
+  });
+
   test('keep one identity: a change by one sharee reaches the others and the owner through sync', async () => {
     const syncAs = async (user: TestUser, path: string, token: string) => {
       const body = `<d:sync-collection xmlns:d="DAV:"><d:sync-token>${token}</d:sync-token><d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>`;

@@ -44,6 +44,15 @@ export interface CollectionInfo {
   isPublic: boolean;
   /** The users it is shared with by name (shares with whole roles are not principals of the tree). */
   sharees: Array<{ username: string; access: 'read' | 'read-write' }>;
+  /** How a sharee chose to show it in their app (name, color, order), which only they see; null when none. */
+  personal: PersonalProperties | null;
+}
+
+/** A sharee's own presentation of a shared collection: clients set these on every calendar they list. */
+export interface PersonalProperties {
+  displayName?: string;
+  color?: string;
+  order?: number;
 }
 
 export interface CalendarInfo extends CollectionInfo {
@@ -107,6 +116,8 @@ export interface CalendarBackend extends MemberStore<CalendarInfo> {
   createCalendar(owner: Principal, slug: string, changes: CalendarChanges): Promise<CalendarInfo>;
   /** Applies all changes or none. */
   updateCalendar(calendar: CalendarInfo, changes: CalendarChanges): Promise<void>;
+  /** Sets (null: removes) the viewer's own name, color or order of a calendar shared with them. */
+  updatePersonal(calendar: CalendarInfo, viewer: Principal, changes: CalendarChanges): Promise<void>;
   /** Removes the calendar and every object in it. */
   deleteCalendar(calendar: CalendarInfo): Promise<void>;
   /** Objects that may overlap the range (by their stored occurrence bounds): candidates to filter exactly. */
@@ -124,6 +135,8 @@ export interface AddressBookBackend extends MemberStore<AddressBookInfo> {
   findAddressBook(slug: string, viewer: Principal | null): Promise<AddressBookInfo | null>;
   createAddressBook(owner: Principal, slug: string, changes: CollectionChanges): Promise<AddressBookInfo>;
   updateAddressBook(book: AddressBookInfo, changes: CollectionChanges): Promise<void>;
+  /** Sets (null: removes) the viewer's own name of an address book shared with them. */
+  updatePersonal(book: AddressBookInfo, viewer: Principal, changes: CollectionChanges): Promise<void>;
   deleteAddressBook(book: AddressBookInfo): Promise<void>;
   /** Every vCard of the address book, for queries. */
   allObjects(book: AddressBookInfo): Promise<StoredMember[]>;

@@ -169,8 +169,10 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.CALDAV, 'max-resource-size', () => String(context.maxResourceSize));
       add(NS.CALENDARSERVER, 'getctag', () => calendar.ctag);
       add(NS.DAV, 'sync-token', () => calendar.ctag);
-      add(NS.APPLE_ICAL, 'calendar-order', () => String(calendar.order));
-      if (calendar.color) add(NS.APPLE_ICAL, 'calendar-color', () => colorForClients(calendar.color ?? ''));
+      const order = calendar.personal?.order ?? calendar.order;
+      const color = calendar.personal?.color ?? calendar.color;
+      add(NS.APPLE_ICAL, 'calendar-order', () => String(order));
+      if (color) add(NS.APPLE_ICAL, 'calendar-color', () => colorForClients(color));
       addDeadProperties(definitions, calendar.deadProperties);
       break;
     }
@@ -231,11 +233,12 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
   return definitions;
 }
 
-/** A sharee sees whose a shared collection is: "Team (alice)". */
+/** A sharee sees the name they gave a shared collection, or whose it is: "Team (alice)". */
 const sharedName = (collection: CollectionInfo) =>
-  (collection.access === 'read' || collection.access === 'read-write') && collection.owner
+  collection.personal?.displayName ??
+  ((collection.access === 'read' || collection.access === 'read-write') && collection.owner
     ? `${collection.displayName} (${collection.owner.displayName})`
-    : collection.displayName;
+    : collection.displayName);
 
 /** Properties clients stored on a collection, answered as they were written. */
 function addDeadProperties(definitions: Map<string, PropertyDefinition>, deadProperties: Record<string, string>): void {

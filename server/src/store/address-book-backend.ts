@@ -39,6 +39,7 @@ export function createAddressBookBackend(strapi: Core.Strapi): AddressBookBacken
     findAddressBook: (slug: string, viewer: Principal | null) => store.findOf(slug, viewer),
     createAddressBook: (owner: Principal, slug: string, changes: CollectionChanges) => store.create(owner, slug, changes, {}),
     updateAddressBook: (book: AddressBookInfo, changes: CollectionChanges) => store.update(book, changes, {}),
+    updatePersonal: (book: AddressBookInfo, viewer: Principal, changes: CollectionChanges) => store.updatePersonal(book, viewer, { displayName: changes.displayName }),
     deleteAddressBook: (book: AddressBookInfo) => store.deleteWithMembers(book),
 
     async allObjects(book: AddressBookInfo) {

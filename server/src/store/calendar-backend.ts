@@ -49,6 +49,8 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
     findCalendar: (slug: string, viewer: Principal | null) => store.findOf(slug, viewer),
     createCalendar: (owner: Principal, slug: string, changes: CalendarChanges) => store.create(owner, slug, changes, calendarFields(changes)),
     updateCalendar: (calendar: CalendarInfo, changes: CalendarChanges) => store.update(calendar, changes, calendarFields(changes)),
+    updatePersonal: (calendar: CalendarInfo, viewer: Principal, changes: CalendarChanges) =>
+      store.updatePersonal(calendar, viewer, { displayName: changes.displayName, color: changes.color, order: changes.order }),
     deleteCalendar: (calendar: CalendarInfo) => store.deleteWithMembers(calendar),
 
     async queryObjects(calendar: CalendarInfo, range: TimeRange | null) {

@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 
 import { collectionAccess, createRoleLookup, type ShareAccess } from '../auth/access';
 import { toPrincipal } from '../auth/principals';
-import type { CollectionAccess, CollectionChanges, CollectionInfo, MemberInfo, MemberStore, Principal, StoredMember } from '../dav/backend';
+import type { CollectionAccess, CollectionChanges, CollectionInfo, MemberInfo, MemberStore, PersonalProperties, Principal, StoredMember } from '../dav/backend';
 import { DavError } from '../dav/errors';
 import { syncToken } from '../dav/sync-token';
 import { createChangeLog, withRetries, type CollectionType } from './change-log';
@@ -51,6 +51,20 @@ function deadPropertiesOf(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
+/** The viewer's entry of a collection's personal properties (kept per user id), read defensively: it is JSON. */
+function personalOf(value: unknown, userId: number): PersonalProperties | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const entry = (value as Record<string, unknown>)[String(userId)];
+  if (typeof entry !== 'object' || entry === null) return null;
+  const { displayName, color, order } = entry as Record<string, unknown>;
+  const personal: PersonalProperties = {
+    ...(typeof displayName === 'string' ? { displayName } : {}),
+    ...(typeof color === 'string' ? { color } : {}),
+    ...(typeof order === 'number' ? { order } : {}),
+  };
+  return Object.keys(personal).length > 0 ? personal : null;
+}
+
 const memberFields = ['id', 'documentId', 'resourceName', 'etag', 'size', 'updatedAt'];
 
 /**
@@ -65,7 +79,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
 ) {
   const collections = () => strapi.db.query(kind.collectionUid as never);
   const members = () => strapi.db.query(kind.memberUid as never);
-  const collectionFields = ['id', 'documentId', 'name', 'slug', 'description', 'deadProperties', 'updatedAt', 'syncSequence', 'syncFloor', ...kind.extraFields];
+  const collectionFields = ['id', 'documentId', 'name', 'slug', 'description', 'deadProperties', 'personalProperties', 'updatedAt', 'syncSequence', 'syncFloor', ...kind.extraFields];
   const changeLog = createChangeLog(strapi);
   const roleOf = createRoleLookup(strapi);
   // Who owns each collection and whom it is shared with, read with it: every access decision needs them.
@@ -97,9 +111,11 @@ export function createCollectionStore<Info extends CollectionInfo>(
   }
   const publishedIn = (documentId: string) => ({ publishedAt: { $notNull: true }, [kind.relation]: { documentId } });
 
-  function toInfo(row: CollectionRow, access: CollectionAccess): Info {
+  function toInfo(row: CollectionRow, access: CollectionAccess, viewer: Principal | null): Info {
     const syncSequence = Number(row.syncSequence ?? 0);
+    const isSharee = access === 'read' || access === 'read-write';
     return describe(row, {
+      personal: isSharee && viewer ? personalOf(row.personalProperties, viewer.id) : null,
       owner: row.owner ? toPrincipal(row.owner) : null,
       access,
       isPublic: row.visibility === 'public',
@@ -194,13 +210,13 @@ export function createCollectionStore<Info extends CollectionInfo>(
       const roleId = await roleOf(user.id);
       const shareMatch = roleId === null ? { user: { id: user.id } } : { $or: [{ user: { id: user.id } }, { role: { id: roleId } }] };
       const shared = (await collections().findMany({ select: collectionFields, where: { shares: shareMatch }, populate: accessPopulate, orderBy })) as CollectionRow[];
-      const infos: Info[] = owned.map((row) => toInfo(row, 'owner'));
+      const infos: Info[] = owned.map((row) => toInfo(row, 'owner', user));
       const seen = new Set(infos.map((info) => info.documentId));
       for (const row of shared) {
         if (seen.has(row.documentId)) continue;
         seen.add(row.documentId);
         const access = await accessOf(row, user);
-        if (access === 'read' || access === 'read-write') infos.push(toInfo(row, access));
+        if (access === 'read' || access === 'read-write') infos.push(toInfo(row, access, user));
       }
       return infos;
     },
@@ -210,7 +226,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
       const row = (await collections().findOne({ select: collectionFields, where: { slug }, populate: accessPopulate })) as CollectionRow | null;
       if (!row) return null;
       const access = await accessOf(row, viewer);
-      return access ? toInfo(row, access) : null;
+      return access ? toInfo(row, access, viewer) : null;
     },
 
     async create(owner: Principal, slug: string, changes: CollectionChanges, extra: Record<string, unknown>): Promise<Info> {
@@ -220,13 +236,34 @@ export function createCollectionStore<Info extends CollectionInfo>(
         data: { ...commonData(changes), ...extra, name: changes.displayName ?? slug, slug, owner: owner.documentId } as never,
       })) as unknown as { documentId: string };
       const row = (await collections().findOne({ select: collectionFields, where: { documentId: created.documentId }, populate: accessPopulate })) as CollectionRow;
-      return toInfo(row, 'owner');
+      return toInfo(row, 'owner', owner);
     },
 
     async update(collection: Info, changes: CollectionChanges, extra: Record<string, unknown>): Promise<void> {
       await strapi.documents(kind.collectionUid as never).update({
         documentId: collection.documentId,
         data: { ...commonData(changes, collection), ...extra } as never,
+      });
+    },
+
+    /** Merges a sharee's own name, color or order into the collection's personal properties (null removes one). */
+    async updatePersonal(collection: Info, viewer: Principal, changes: { displayName?: string | null; color?: string | null; order?: number | null }): Promise<void> {
+      await writeTransaction([collection.documentId], async () => {
+        const row = (await collections().findOne({ select: ['id', 'personalProperties'], where: { documentId: collection.documentId } })) as
+          | { id: number; personalProperties: unknown }
+          | null;
+        if (!row) return;
+        const all = typeof row.personalProperties === 'object' && row.personalProperties !== null && !Array.isArray(row.personalProperties)
+          ? { ...(row.personalProperties as Record<string, unknown>) }
+          : {};
+        const entry: Record<string, unknown> = { ...(personalOf(all, viewer.id) ?? {}) };
+        for (const [key, value] of Object.entries(changes)) {
+          if (value === null) delete entry[key];
+          else if (value !== undefined) entry[key] = value;
+        }
+        if (Object.keys(entry).length > 0) all[String(viewer.id)] = entry;
+        else delete all[String(viewer.id)];
+        await collections().update({ where: { id: row.id }, data: { personalProperties: all } });
       });
     },
 

@@ -51,6 +51,12 @@ const fieldProperties: Record<CollectionKind, Set<string>> = {
   addressbook: new Set([[NS.DAV, 'displayname'], [NS.CARDDAV, 'addressbook-description']].map(([ns, name]) => clark({ ns, name }))),
 };
 
+/** The properties a sharee may set for themselves on a collection shared with them. */
+const personalProperties: Record<CollectionKind, Set<string>> = {
+  calendar: new Set([[NS.DAV, 'displayname'], [NS.APPLE_ICAL, 'calendar-color'], [NS.APPLE_ICAL, 'calendar-order']].map(([ns, name]) => clark({ ns, name }))),
+  addressbook: new Set([clark({ ns: NS.DAV, name: 'displayname' })]),
+};
+
 /** What one PROPPATCH, MKCALENDAR or MKCOL instruction does to a collection: applied only if every one succeeds. */
 export function collectionChange(update: PropertyUpdate, kind: CollectionKind): Outcome {
   const key = clark(update.prop);
@@ -122,7 +128,20 @@ export const proppatch: MethodHandler = async ({ context, resource, href, xmlBod
     const results = updates.map((update: { prop: QName }): PropertyResult => ({ prop: update.prop, status: 403 }));
     return xmlResponse(207, multistatus([{ href, properties: results, description: 'Only calendar and address book properties can be changed.' }]));
   }
-  requirePrivilege(target.kind === 'calendar' ? target.calendar.access : target.book.access, 'write-properties', href, 'change the properties of this collection');
+  const collection = target.kind === 'calendar' ? target.calendar : target.book;
+  const user = context.user;
+  if (user && (collection.access === 'read' || collection.access === 'read-write')) {
+    // A sharee names, colors and orders a shared collection for themselves, as apps do with every calendar they
+    // list; the collection itself stays as its owner set it.
+    const personal = updates.every((update) => personalProperties[target.kind].has(clark(update.prop)));
+    if (personal) {
+      const { changes, results, description } = planCollectionChanges(updates, target.kind);
+      if (changes && target.kind === 'calendar') await context.backend.updatePersonal(target.calendar, user, changes);
+      if (changes && target.kind === 'addressbook') await context.addressBooks.updatePersonal(target.book, user, changes);
+      return xmlResponse(207, multistatus([{ href, properties: results, description }]));
+    }
+  }
+  requirePrivilege(collection.access, 'write-properties', href, 'change the properties of this collection');
   const { changes, results, description } = planCollectionChanges(updates, target.kind);
   if (changes && target.kind === 'calendar') await context.backend.updateCalendar(target.calendar, changes);
   if (changes && target.kind === 'addressbook') await context.addressBooks.updateAddressBook(target.book, changes);
