@@ -1,8 +1,10 @@
 import appPasswordRoutes from './app-password-routes';
 import feedRoutes from './feed-routes';
+import importRoutes from './import-routes';
 import type { PluginRoute } from './types';
+import workspaceRoutes from './workspace-routes';
 
-const features = [feedRoutes, appPasswordRoutes];
+const features = [feedRoutes, appPasswordRoutes, importRoutes, workspaceRoutes];
 
 export const contentApiRoutes: PluginRoute[] = features.flatMap((feature) => feature.contentApi);
 
