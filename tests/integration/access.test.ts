@@ -287,6 +287,15 @@ describe('what each user is told', () => {
     expect(asReader.props.get('{DAV:}acl')!.status).not.toBe(200);
   });
 
+  test('a public calendar announces its feed; a private one does not', async () => {
+    const body = propfindBody('cs:publish-url');
+    const open = readMultistatus((await request('anonymous', 'PROPFIND', '/dav/calendars/alice/open-day/', body, depth0)).text)[0];
+    expect(open.props.get('{http://calendarserver.org/ns/}publish-url')!.hrefs).toEqual(['/dav/feeds/open-day.ics']);
+    expect((await request('anonymous', 'GET', '/dav/feeds/open-day.ics')).text).toContain('SUMMARY:Open day');
+    const team = readMultistatus((await request('owner', 'PROPFIND', '/dav/calendars/alice/team/', body, depth0)).text)[0];
+    expect(team.props.get('{http://calendarserver.org/ns/}publish-url')!.status).toBe(404);
+  });
+
   test('an anonymous visitor of a public calendar is DAV:unauthenticated', async () => {
     const response = await request('anonymous', 'PROPFIND', '/dav/calendars/alice/open-day/', propfindBody('d:current-user-principal', 'd:displayname'), depth0);
     expect(response.status).toBe(207);

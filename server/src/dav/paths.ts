@@ -92,6 +92,8 @@ export function createHrefs(basePath: string) {
     addressBookHome: (username: string) => `${basePath}/addressbooks/${encode(username)}/`,
     addressBook: (username: string, slug: string) => `${basePath}/addressbooks/${encode(username)}/${encode(slug)}/`,
     contact: (username: string, slug: string, name: string) => `${basePath}/addressbooks/${encode(username)}/${encode(slug)}/${encode(name)}`,
+    /** The iCalendar feed of a public calendar (plain HTTP below the base path, not part of the DAV tree). */
+    publicFeed: (slug: string) => `${basePath}/feeds/${encode(slug)}.ics`,
     /** A child's href under a collection href as the client spelled it. */
     child: (collectionHref: string, segment: string, isCollection: boolean) =>
       `${collectionHref.endsWith('/') ? collectionHref : `${collectionHref}/`}${encode(segment)}${isCollection ? '/' : ''}`,

@@ -169,6 +169,8 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.CALDAV, 'max-resource-size', () => String(context.maxResourceSize));
       add(NS.CALENDARSERVER, 'getctag', () => calendar.ctag);
       add(NS.DAV, 'sync-token', () => calendar.ctag);
+      // Where a public calendar is published as a feed, as Apple's calendar server announces it.
+      if (calendar.isPublic) add(NS.CALENDARSERVER, 'publish-url', () => href(hrefs.publicFeed(calendar.slug)));
       const order = calendar.personal?.order ?? calendar.order;
       const color = calendar.personal?.color ?? calendar.color;
       add(NS.APPLE_ICAL, 'calendar-order', () => String(order));
