@@ -1,18 +1,21 @@
 import type { Core } from '@strapi/strapi';
 
 import type { PluginConfig } from './config';
+import type { Settings } from './config/settings';
 import { registerAdminActions } from './auth/admin-actions';
 import { grantDefaultPermissions } from './auth/default-permissions';
 import { registerAccountCleanup } from './middlewares/account-cleanup';
 import { createChangeLog } from './store/change-log';
 
 export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Promise<void> {
-  const { basePath, syncRetentionDays } = strapi.config.get('plugin::caldav') as PluginConfig;
+  // Settings saved on the admin's settings page apply over the config file, in every process.
+  await (strapi.plugin('caldav').service('settings') as Settings).start();
+  const { basePath } = strapi.config.get('plugin::caldav') as PluginConfig;
   // Nightly pruning of the sync log, for sites that enable Strapi's cron (server.cron.enabled); writes prune too.
   strapi.cron.add({
     caldavPruneSyncLog: {
       task: async () => {
-        await createChangeLog(strapi).prune(syncRetentionDays);
+        await createChangeLog(strapi).prune((strapi.config.get('plugin::caldav') as PluginConfig).syncRetentionDays);
       },
       options: { rule: '30 3 * * *' },
     },

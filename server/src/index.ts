@@ -1,4 +1,5 @@
 import bootstrap from './bootstrap';
+import destroy from './destroy';
 import config from './config';
 import contentTypes from './content-types';
 import controllers from './controllers';
@@ -9,6 +10,7 @@ import services from './services';
 export default {
   register,
   bootstrap,
+  destroy,
   config,
   contentTypes,
   controllers,

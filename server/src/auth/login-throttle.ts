@@ -18,7 +18,7 @@ interface Window {
 export const MAX_TRACKED_KEYS = 50_000;
 
 /** Failures keyed by one kind of key, dropping finished windows and, when full, the oldest. */
-function createCounter(limit: number, windowMs: number, maxKeys: number, now: () => number) {
+function createCounter(limit: () => number, windowMs: () => number, maxKeys: number, now: () => number) {
   const windows = new Map<string, Window>();
 
   const current = (key: string): Window | null => {
@@ -47,7 +47,7 @@ function createCounter(limit: number, windowMs: number, maxKeys: number, now: ()
     /** Milliseconds until attempts for `key` are allowed again, or 0 when they are allowed now. */
     blockedFor(key: string): number {
       const window = current(key);
-      return window && window.failures >= limit ? window.endsAt - now() : 0;
+      return window && window.failures >= limit() ? window.endsAt - now() : 0;
     },
     fail(key: string): void {
       const window = current(key);
@@ -56,7 +56,7 @@ function createCounter(limit: number, windowMs: number, maxKeys: number, now: ()
         return;
       }
       makeRoom();
-      windows.set(key, { failures: 1, endsAt: now() + windowMs });
+      windows.set(key, { failures: 1, endsAt: now() + windowMs() });
     },
     reset(key: string): void {
       windows.delete(key);
@@ -77,15 +77,16 @@ export interface LoginThrottle {
   recordSuccess(identifier: string): void;
 }
 
-export function createLoginThrottle(config: LoginThrottleConfig, options: { now?: () => number; maxKeys?: number } = {}): LoginThrottle {
+/** `config` is read at each use: an administrator may change the limits while the site runs. */
+export function createLoginThrottle(config: () => LoginThrottleConfig, options: { now?: () => number; maxKeys?: number } = {}): LoginThrottle {
   const now = options.now ?? Date.now;
   const maxKeys = options.maxKeys ?? MAX_TRACKED_KEYS;
-  const windowMs = config.windowSeconds * 1000;
-  const accounts = createCounter(config.maxFailuresPerAccount, windowMs, maxKeys, now);
-  const addresses = createCounter(config.maxFailuresPerAddress, windowMs, maxKeys, now);
+  const windowMs = () => config().windowSeconds * 1000;
+  const accounts = createCounter(() => config().maxFailuresPerAccount, windowMs, maxKeys, now);
+  const addresses = createCounter(() => config().maxFailuresPerAddress, windowMs, maxKeys, now);
   // Credentials that already failed in this window, so that their retries are not counted; a repeat is still
   // checked in full (the password may have become right since).
-  const failedCredentials = createCounter(1, windowMs, maxKeys, now);
+  const failedCredentials = createCounter(() => 1, windowMs, maxKeys, now);
   // Usernames are case-sensitive but emails are not; one count per spelling would multiply the limit.
   const accountKey = (identifier: string) => identifier.toLowerCase();
 

@@ -60,7 +60,7 @@ export function createPrincipalAuthenticator(strapi: Core.Strapi) {
   const remembered = new Map<string, RememberedCredential>();
   const users = () => strapi.db.query(USER_UID as never);
   const appPasswords = createAppPasswordStore(strapi);
-  const throttle = createLoginThrottle((strapi.config.get('plugin::caldav') as PluginConfig).loginThrottle);
+  const throttle = createLoginThrottle(() => (strapi.config.get('plugin::caldav') as PluginConfig).loginThrottle);
 
   const remember = (key: string, user: UserRow) => {
     if (remembered.size >= REMEMBER_MAX) {

@@ -1,5 +1,6 @@
 import appPasswords from './app-passwords';
 import feeds from './feeds';
+import settings from './settings';
 import transfers from './transfers';
 import workspace from './workspace';
 
@@ -7,5 +8,6 @@ export default {
   feeds,
   'app-passwords': appPasswords,
   transfers,
+  settings,
   workspace,
 };

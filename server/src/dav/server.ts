@@ -57,7 +57,8 @@ export const MAX_XML_BODY = 1024 * 1024;
 export interface DavServerOptions {
   basePath: string;
   realm: string;
-  maxResourceSize: number;
+  /** The current limit (an administrator may change it while the server runs). */
+  maxResourceSize: () => number;
   backend: CalendarBackend;
   addressBooks: AddressBookBackend;
   directory: PrincipalDirectory;
@@ -145,6 +146,7 @@ export function createDavServer(options: DavServerOptions) {
       if (authentication.outcome !== 'signed-in' && !anonymousRead) return challenge();
       const user = authentication.outcome === 'signed-in' ? authentication.principal : null;
 
+      const maxResourceSize = options.maxResourceSize();
       const context: DavContext = {
         user,
         backend: { ...options.backend, findCalendar: oncePerRequest(options.backend.findCalendar) },
@@ -152,9 +154,9 @@ export function createDavServer(options: DavServerOptions) {
         directory: options.directory,
         hrefs,
         basePath,
-        maxResourceSize: options.maxResourceSize,
+        maxResourceSize,
       };
-      const body = await readBody(method === 'PUT' ? options.maxResourceSize : MAX_XML_BODY);
+      const body = await readBody(method === 'PUT' ? maxResourceSize : MAX_XML_BODY);
       let parsed: XmlElement | null | undefined;
       const input: MethodInput = {
         request,

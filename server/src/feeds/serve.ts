@@ -102,7 +102,6 @@ const fileName = (slug: string): string => `${slug.replace(/[^A-Za-z0-9._~-]/g, 
 export function createFeedServer(strapi: Core.Strapi, config: PluginConfig) {
   const prefix = `${config.basePath}/feeds`;
   const store = createFeedStore(strapi);
-  const feeds = config.feeds;
 
   function stream(ctx: Context, source: Readable, gzip: boolean): void {
     // Koa steps aside: it would leave a response whose source failed midway open; pipeline closes it instead, and
@@ -128,6 +127,8 @@ export function createFeedServer(strapi: Core.Strapi, config: PluginConfig) {
     if (!location || !calendar) return plainText(ctx, 404, 'There is no calendar feed at this address.');
 
     const now = new Date();
+    // Read per request: an administrator may change the feed settings while the site runs.
+    const { feeds } = strapi.config.get('plugin::caldav') as PluginConfig;
     const { window, day } = feedWindow(feeds, now);
     const lastChange = await store.lastChange(calendar);
     const lastModified = wholeSeconds(

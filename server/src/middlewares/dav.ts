@@ -63,7 +63,7 @@ export function createDavMiddleware(strapi: Core.Strapi) {
       server = createDavServer({
         basePath: config.basePath,
         realm: config.realm,
-        maxResourceSize: config.maxResourceSize,
+        maxResourceSize: () => (strapi.config.get('plugin::caldav') as PluginConfig).maxResourceSize,
         backend: createCalendarBackend(strapi),
         addressBooks: createAddressBookBackend(strapi),
         directory: createPrincipalDirectory(strapi, authenticator.findByUsername),

@@ -1,10 +1,11 @@
 import appPasswordRoutes from './app-password-routes';
 import feedRoutes from './feed-routes';
 import importRoutes from './import-routes';
+import settingsRoutes from './settings-routes';
 import type { PluginRoute } from './types';
 import workspaceRoutes from './workspace-routes';
 
-const features = [feedRoutes, appPasswordRoutes, importRoutes, workspaceRoutes];
+const features = [feedRoutes, appPasswordRoutes, importRoutes, workspaceRoutes, settingsRoutes];
 
 export const contentApiRoutes: PluginRoute[] = features.flatMap((feature) => feature.contentApi);
 

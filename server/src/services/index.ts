@@ -1,7 +1,9 @@
 import type { Core } from '@strapi/strapi';
 
+import { createSettings } from '../config/settings';
 import { createCollectionStore } from '../store/collections';
 
 export default {
   collections: ({ strapi }: { strapi: Core.Strapi }) => createCollectionStore(strapi),
+  settings: ({ strapi }: { strapi: Core.Strapi }) => createSettings(strapi),
 };

@@ -1,0 +1,14 @@
+import type { FeatureRoutes } from './types';
+
+const canManage = { name: 'admin::hasPermissions', config: { actions: ['plugin::caldav.settings.manage'] } };
+
+const routes: FeatureRoutes = {
+  contentApi: [],
+  // The settings page of the admin panel: /caldav/settings
+  admin: [
+    { method: 'GET', path: '/settings', handler: 'settings.read', config: { policies: [canManage] } },
+    { method: 'PUT', path: '/settings', handler: 'settings.update', config: { policies: [canManage] } },
+  ],
+};
+
+export default routes;
