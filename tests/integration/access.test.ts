@@ -280,11 +280,30 @@ describe('what each user is told', () => {
     expect(asOwner.props.get('{DAV:}owner')!.hrefs).toEqual(['/dav/principals/alice/']);
     const acl = asOwner.props.get('{DAV:}acl')!;
     expect(acl.status).toBe(200);
-    expect(acl.hrefs).toEqual(expect.arrayContaining(['/dav/principals/alice/', `/dav/principals/${bob.username}/`]));
+    expect(acl.hrefs).toEqual(expect.arrayContaining(['/dav/principals/alice/', `/dav/principals/${bob.username}/`, '/dav/principals/roles/team/']));
 
     const asReader = readMultistatus((await request('reader', 'PROPFIND', '/dav/calendars/alice/team/', body, depth0)).text)[0];
     expect(asReader.props.get('{DAV:}owner')!.hrefs).toEqual(['/dav/principals/alice/']);
     expect(asReader.props.get('{DAV:}acl')!.status).not.toBe(200);
+  });
+
+  test('roles are group principals: members see their group, nobody sees who is in one', async () => {
+    const membership = async (actor: Actor, user: TestUser) => {
+      const response = await request(actor, 'PROPFIND', `/dav/principals/${user.username}/`, propfindBody('d:group-membership'), depth0);
+      return readMultistatus(response.text)[0].props.get('{DAV:}group-membership')!.hrefs;
+    };
+    expect(await membership('writer', carol)).toEqual(['/dav/principals/roles/team/']);
+    expect(await membership('reader', bob)).toEqual(['/dav/principals/roles/authenticated/']);
+
+    const group = await request('reader', 'PROPFIND', '/dav/principals/roles/team/', propfindBody('d:displayname', 'd:resourcetype', 'd:group-member-set', 'd:principal-URL'), depth0);
+    expect(group.status).toBe(207);
+    const props = readMultistatus(group.text)[0].props;
+    expect(props.get('{DAV:}displayname')!.text).toBe('Team');
+    expect(props.get('{DAV:}resourcetype')!.children).toEqual(['{DAV:}principal']);
+    expect(props.get('{DAV:}principal-URL')!.hrefs).toEqual(['/dav/principals/roles/team/']);
+    expect(props.get('{DAV:}group-member-set')!.hrefs).toEqual([]);
+    expect((await request('reader', 'PROPFIND', '/dav/principals/roles/nothing/', propfindBody('d:displayname'), depth0)).status).toBe(404);
+    expect((await request('anonymous', 'PROPFIND', '/dav/principals/roles/team/', propfindBody('d:displayname'), depth0)).status).toBe(401);
   });
 
   test('a public calendar announces its feed; a private one does not', async () => {

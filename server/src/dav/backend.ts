@@ -42,8 +42,10 @@ export interface CollectionInfo {
   access: CollectionAccess;
   /** Whether anyone may read it without signing in. */
   isPublic: boolean;
-  /** The users it is shared with by name (shares with whole roles are not principals of the tree). */
+  /** The users it is shared with by name. */
   sharees: Array<{ username: string; access: 'read' | 'read-write' }>;
+  /** The groups (users-permissions roles, by type) it is shared with. */
+  sharedGroups: Array<{ role: string; access: 'read' | 'read-write' }>;
   /** How a sharee chose to show it in their app (name, color, order), which only they see; null when none. */
   personal: PersonalProperties | null;
 }
@@ -143,8 +145,18 @@ export interface AddressBookBackend extends MemberStore<AddressBookInfo> {
   putObject(book: AddressBookInfo, name: string, data: string, parsed: ParsedVCard): Promise<{ etag: string; created: boolean }>;
 }
 
+/** A group of principals: a users-permissions role. */
+export interface Group {
+  /** The URL segment: the role's type. */
+  role: string;
+  displayName: string;
+}
+
 export interface PrincipalDirectory {
   findByUsername(username: string): Promise<Principal | null>;
+  findGroup(role: string): Promise<Group | null>;
+  /** The group a principal belongs to, if any. */
+  groupOf(principal: Principal): Promise<Group | null>;
   /** Active principals whose name or email contains the terms (all of them, or any), at most 50. */
   search(terms: string[], test: 'allof' | 'anyof'): Promise<Principal[]>;
 }

@@ -4,6 +4,7 @@
  *   /                                  root
  *   /principals/                       the principal collection
  *   /principals/<user>/                a principal (a users-permissions user)
+ *   /principals/roles/<role>/          a group principal (a users-permissions role, by its type)
  *   /calendars/                        the calendar homes (lists the signed-in user's)
  *   /calendars/<user>/                 the user's calendar home
  *   /calendars/<user>/<slug>/          a calendar
@@ -23,6 +24,7 @@ export type Location =
   | { kind: 'principals' }
   | { kind: 'calendar-homes' }
   | { kind: 'principal'; username: string }
+  | { kind: 'group'; role: string }
   | { kind: 'calendar-home'; username: string }
   | { kind: 'calendar'; username: string; slug: string }
   | { kind: 'calendar-object'; username: string; slug: string; name: string }
@@ -58,7 +60,8 @@ export function locate(path: string, basePath: string): Location | null {
   if (area === undefined) return { kind: 'root' };
   if (area === 'principals') {
     if (username === undefined) return { kind: 'principals' };
-    return slug === undefined ? { kind: 'principal', username } : null;
+    if (slug === undefined) return { kind: 'principal', username };
+    return username === 'roles' && name === undefined ? { kind: 'group', role: slug } : null;
   }
   if (area === 'calendars') {
     if (username === undefined) return { kind: 'calendar-homes' };
@@ -83,6 +86,7 @@ export function createHrefs(basePath: string) {
     root: () => `${basePath}/`,
     principals: () => `${basePath}/principals/`,
     principal: (username: string) => `${basePath}/principals/${encode(username)}/`,
+    group: (role: string) => `${basePath}/principals/roles/${encode(role)}/`,
     calendarHome: (username: string) => `${basePath}/calendars/${encode(username)}/`,
     calendar: (username: string, slug: string) => `${basePath}/calendars/${encode(username)}/${encode(slug)}/`,
     calendarObject: (username: string, slug: string, name: string) =>

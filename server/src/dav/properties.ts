@@ -70,6 +70,7 @@ function aclOf(context: DavContext, collection: CollectionInfo): XmlContent {
   return [
     ...(collection.owner ? [ace(href(context.hrefs.principal(collection.owner.username)), d('privilege', d('all')), true)] : []),
     ...collection.sharees.map((sharee) => ace(href(context.hrefs.principal(sharee.username)), privilegeSet(PRIVILEGES[sharee.access]))),
+    ...collection.sharedGroups.map((group) => ace(href(context.hrefs.group(group.role)), privilegeSet(PRIVILEGES[group.access]))),
     ...(collection.isPublic ? [ace(d('all'), privilegeSet(PRIVILEGES.public))] : []),
   ];
 }
@@ -102,6 +103,7 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
   // On every resource: clients ask for these anywhere during discovery. An anonymous visitor is DAV:unauthenticated.
   add(NS.DAV, 'current-user-principal', () => (selfPrincipal ? href(selfPrincipal) : d('unauthenticated')));
   if (resource.kind === 'principal') add(NS.DAV, 'principal-URL', () => href(hrefs.principal(resource.principal.username)));
+  else if (resource.kind === 'group') add(NS.DAV, 'principal-URL', () => href(hrefs.group(resource.group.role)));
   else if (selfPrincipal) add(NS.DAV, 'principal-URL', () => href(selfPrincipal));
   add(NS.DAV, 'principal-collection-set', () => href(hrefs.principals()));
 
@@ -132,7 +134,10 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(READ_ONLY_PRIVILEGES));
       add(NS.DAV, 'supported-report-set', () => reportSet(PRINCIPAL_REPORTS));
       add(NS.DAV, 'alternate-URI-set', () => (principal.email ? href(`mailto:${principal.email}`) : []));
-      add(NS.DAV, 'group-membership', () => []);
+      add(NS.DAV, 'group-membership', async () => {
+        const group = await context.directory.groupOf(principal);
+        return group ? href(hrefs.group(group.role)) : [];
+      });
       add(NS.DAV, 'group-member-set', () => []);
       add(NS.CALDAV, 'calendar-home-set', () => href(hrefs.calendarHome(principal.username)));
       add(NS.CALDAV, 'calendar-user-address-set', () => addresses.map(href));
@@ -143,6 +148,17 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       );
       break;
     }
+
+    case 'group':
+      // A role: who is in it is not listed (that would tell every user who else has an account).
+      add(NS.DAV, 'resourcetype', () => d('principal'), true);
+      add(NS.DAV, 'displayname', () => resource.group.displayName, true);
+      add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(READ_ONLY_PRIVILEGES));
+      add(NS.DAV, 'supported-report-set', () => reportSet([]));
+      add(NS.DAV, 'alternate-URI-set', () => []);
+      add(NS.DAV, 'group-membership', () => []);
+      add(NS.CALDAV, 'calendar-user-type', () => 'GROUP');
+      break;
 
     case 'calendar-home':
       add(NS.DAV, 'resourcetype', () => d('collection'), true);

@@ -1,6 +1,7 @@
 import type {
   AddressBookBackend,
   CollectionInfo,
+  Group,
   AddressBookInfo,
   CalendarBackend,
   CalendarInfo,
@@ -22,6 +23,7 @@ export type Resource =
   | { kind: 'principals' }
   | { kind: 'calendar-homes' }
   | { kind: 'principal'; principal: Principal }
+  | { kind: 'group'; group: Group }
   | { kind: 'calendar-home'; owner: Principal }
   | { kind: 'calendar'; home: string; calendar: CalendarInfo }
   | { kind: 'calendar-object'; home: string; calendar: CalendarInfo; name: string; object: CalendarObjectInfo }
@@ -101,6 +103,11 @@ export async function resolve(context: DavContext, location: Location): Promise<
       const principal =
         location.username === context.user.username ? context.user : await context.directory.findByUsername(location.username);
       return principal ? { kind: 'principal', principal } : null;
+    }
+    case 'group': {
+      if (!context.user) return null;
+      const group = await context.directory.findGroup(location.role);
+      return group ? { kind: 'group', group } : null;
     }
     case 'calendar-home': {
       const owner = homeOf(context, location.username);
@@ -212,6 +219,8 @@ export function hrefOf(context: DavContext, resource: Resource): string {
       return hrefs.contact(resource.home, resource.book.slug, resource.name);
     case 'principal':
       return hrefs.principal(resource.principal.username);
+    case 'group':
+      return hrefs.group(resource.group.role);
     case 'calendar-home':
       return hrefs.calendarHome(resource.owner.username);
     case 'calendar':

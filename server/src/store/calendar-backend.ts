@@ -4,7 +4,7 @@ import { componentTypes, type CalendarObject, type ComponentType } from '../ical
 import type { CalendarBackend, CalendarChanges, CalendarInfo, Principal, PrincipalDirectory } from '../dav/backend';
 import { DavError } from '../dav/errors';
 import { NS, type TimeRange } from '../dav/model';
-import { CALENDAR_UID, EVENT_UID, USER_UID } from '../uids';
+import { CALENDAR_UID, EVENT_UID, ROLE_UID, USER_UID } from '../uids';
 import { toPrincipal } from '../auth/principals';
 import { createCollectionStore } from './collection-store';
 import { asDavWrite } from './dav-writes';
@@ -102,8 +102,21 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
 }
 
 export function createPrincipalDirectory(strapi: Core.Strapi, findByUsername: (username: string) => Promise<Principal | null>): PrincipalDirectory {
+  const roles = () => strapi.db.query(ROLE_UID as never);
+  const toGroup = (row: { type: string; name: string } | null) => (row ? { role: row.type, displayName: row.name } : null);
   return {
     findByUsername,
+    async findGroup(role: string) {
+      return toGroup((await roles().findOne({ select: ['type', 'name'], where: { type: role } })) as { type: string; name: string } | null);
+    },
+    async groupOf(principal: Principal) {
+      const row = (await strapi.db.query(USER_UID as never).findOne({
+        select: ['id'],
+        where: { id: principal.id },
+        populate: { role: { select: ['type', 'name'] } },
+      })) as { role?: { type: string; name: string } | null } | null;
+      return toGroup(row?.role ?? null);
+    },
     async search(terms: string[], test: 'allof' | 'anyof') {
       if (terms.length === 0) return [];
       const conditions = terms.map((term) => ({ $or: [{ username: { $containsi: term } }, { email: { $containsi: term } }] }));

@@ -17,7 +17,7 @@ export interface CollectionRow {
   updatedAt: string | Date;
   visibility?: string | null;
   owner?: { id: number; documentId: string; username: string; email: string | null } | null;
-  shares?: Array<{ access: ShareAccess; user?: { id: number; username: string } | null; role?: { id: number } | null }>;
+  shares?: Array<{ access: ShareAccess; user?: { id: number; username: string } | null; role?: { id: number; type: string } | null }>;
   [field: string]: unknown;
 }
 
@@ -85,7 +85,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
   // Who owns each collection and whom it is shared with, read with it: every access decision needs them.
   const accessPopulate = {
     owner: { select: ['id', 'documentId', 'username', 'email'] },
-    shares: { select: ['access'], populate: { user: { select: ['id', 'username'] }, role: { select: ['id'] } } },
+    shares: { select: ['access'], populate: { user: { select: ['id', 'username'] }, role: { select: ['id', 'type'] } } },
   };
 
   async function accessOf(row: CollectionRow, viewer: Principal | null): Promise<CollectionAccess | null> {
@@ -120,6 +120,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
       access,
       isPublic: row.visibility === 'public',
       sharees: (row.shares ?? []).flatMap((share) => (share.user ? [{ username: share.user.username, access: share.access }] : [])),
+      sharedGroups: (row.shares ?? []).flatMap((share) => (share.role ? [{ role: share.role.type, access: share.access }] : [])),
       documentId: row.documentId,
       slug: row.slug,
       displayName: row.name,
