@@ -1,3 +1,4 @@
+import { Calendar } from '@strapi/icons';
 import type { StrapiApp } from '@strapi/strapi/admin';
 
 import { PLUGIN_ID } from './pluginId';
@@ -10,6 +11,27 @@ const prefixed = (messages: Record<string, string>) =>
 export default {
   register(app: StrapiApp) {
     app.registerPlugin({ id: PLUGIN_ID, name: 'CalDAV & CardDAV' });
+
+    // The calendar workspace: month, week, day and agenda views of every calendar's events.
+    app.addMenuLink({
+      to: `plugins/${PLUGIN_ID}`,
+      icon: Calendar,
+      intlLabel: { id: `${PLUGIN_ID}.workspace.title`, defaultMessage: 'Calendar' },
+      permissions: [{ action: 'plugin::caldav.events.read', subject: null }],
+      Component: () => import('./pages/CalendarPage'),
+    });
+
+    // Feed window, sizes, sync retention and sign-in limits, saved over the config file.
+    app.addSettingsLink(
+      { id: PLUGIN_ID, intlLabel: { id: `${PLUGIN_ID}.plugin.name`, defaultMessage: 'CalDAV & CardDAV' } },
+      {
+        id: 'settings',
+        to: `${PLUGIN_ID}/settings`,
+        intlLabel: { id: `${PLUGIN_ID}.settings.link`, defaultMessage: 'Settings' },
+        permissions: [{ action: 'plugin::caldav.settings.manage', subject: null }],
+        Component: () => import('./pages/SettingsPage'),
+      },
+    );
 
     app.customFields.register({
       name: 'structured',

@@ -1,0 +1,259 @@
+import * as React from 'react';
+import { Box, Button, Field, Flex, Grid, Loader, NumberInput, TextInput, Typography } from '@strapi/design-system';
+import { Layouts, useFetchClient, useNotification } from '@strapi/strapi/admin';
+import { useIntl } from 'react-intl';
+
+import { PLUGIN_ID } from '../pluginId';
+
+/**
+ * The plugin's settings page: values saved here apply over the site's config file at once (see
+ * server/src/config/settings.ts); where the plugin is mounted stays in the config file and is shown read-only.
+ */
+
+interface EditableSettings {
+  maxResourceSize: number;
+  syncRetentionDays: number;
+  feeds: { pastDays: number | null; futureDays: number | null; refreshMinutes: number };
+  loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
+}
+
+interface Described {
+  values: EditableSettings;
+  saved: string[];
+  defaults: EditableSettings;
+  fixed: { basePath: string; realm: string; wellKnown: boolean };
+}
+
+/** The error message of a failed admin request, as the server wrote it. */
+function messageOf(error: unknown): string {
+  const response = (error as { response?: { data?: { error?: { message?: unknown } } } }).response;
+  const message = response?.data?.error?.message;
+  return typeof message === 'string' ? message : error instanceof Error ? error.message : String(error);
+}
+
+interface NumberFieldProps {
+  label: string;
+  hint: string;
+  value: number | null;
+  /** Whether an empty field means "no limit" (null) rather than a missing value. */
+  optional?: boolean;
+  onChange: (value: number | null) => void;
+}
+
+function NumberField({ label, hint, value, optional, onChange }: NumberFieldProps) {
+  return (
+    <Field.Root hint={hint}>
+      <Field.Label>{label}</Field.Label>
+      <NumberInput
+        value={value ?? undefined}
+        onValueChange={(next: number | undefined) => onChange(next === undefined ? (optional ? null : 0) : next)}
+      />
+      <Field.Hint />
+    </Field.Root>
+  );
+}
+
+export default function SettingsPage() {
+  const { formatMessage } = useIntl();
+  const t = (id: string, defaultMessage: string) => formatMessage({ id: `${PLUGIN_ID}.settings.${id}`, defaultMessage });
+  const { get, put } = useFetchClient();
+  const { toggleNotification } = useNotification();
+  const [described, setDescribed] = React.useState<Described | null>(null);
+  const [draft, setDraft] = React.useState<EditableSettings | null>(null);
+  const [saving, setSaving] = React.useState(false);
+  const [problem, setProblem] = React.useState<string | null>(null);
+
+  const show = (next: Described) => {
+    setDescribed(next);
+    setDraft(next.values);
+  };
+
+  React.useEffect(() => {
+    get<{ data: Described }>('/caldav/settings')
+      .then((response) => show(response.data.data))
+      .catch((error: unknown) => setProblem(messageOf(error)));
+    // Loaded once when the page opens.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  async function save(changes: Partial<Record<keyof EditableSettings, unknown>>) {
+    setSaving(true);
+    setProblem(null);
+    try {
+      const response = await put<{ data: Described }>('/caldav/settings', changes);
+      show(response.data.data);
+      toggleNotification({ type: 'success', message: t('saved', 'Settings saved; they apply now.') });
+    } catch (error) {
+      setProblem(messageOf(error));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  if (!described || !draft) {
+    return (
+      <Layouts.Root>
+        <Layouts.Header title={t('title', 'CalDAV & CardDAV')} />
+        <Layouts.Content>{problem ? <Typography textColor="danger600">{problem}</Typography> : <Loader />}</Layouts.Content>
+      </Layouts.Root>
+    );
+  }
+
+  const setFeeds = (part: Partial<EditableSettings['feeds']>) => setDraft({ ...draft, feeds: { ...draft.feeds, ...part } });
+  const setThrottle = (part: Partial<EditableSettings['loginThrottle']>) => setDraft({ ...draft, loginThrottle: { ...draft.loginThrottle, ...part } });
+  const resetAll = Object.fromEntries(described.saved.map((key) => [key, null]));
+
+  return (
+    <Layouts.Root>
+      <Layouts.Header
+        title={t('title', 'CalDAV & CardDAV')}
+        subtitle={t('subtitle', 'Saved values apply at once and take precedence over config/plugins.')}
+        primaryAction={
+          <Button loading={saving} onClick={() => save(draft)}>
+            {t('save', 'Save')}
+          </Button>
+        }
+        secondaryAction={
+          described.saved.length > 0 ? (
+            <Button variant="tertiary" disabled={saving} onClick={() => save(resetAll)}>
+              {t('reset', 'Use the config file values')}
+            </Button>
+          ) : undefined
+        }
+      />
+      <Layouts.Content>
+        <Flex direction="column" alignItems="stretch" gap={6}>
+          {problem ? (
+            <Box padding={4} background="danger100" hasRadius>
+              <Typography textColor="danger700">{problem}</Typography>
+            </Box>
+          ) : null}
+
+          <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
+            <Flex direction="column" alignItems="stretch" gap={4}>
+              <Typography variant="delta" tag="h2">
+                {t('feeds', 'Calendar feeds')}
+              </Typography>
+              <Grid.Root gap={4}>
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  <NumberField
+                    label={t('pastDays', 'Past days')}
+                    hint={t('pastDays.hint', 'Leave out events that ended longer ago; empty keeps all')}
+                    value={draft.feeds.pastDays}
+                    optional
+                    onChange={(pastDays) => setFeeds({ pastDays })}
+                  />
+                </Grid.Item>
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  <NumberField
+                    label={t('futureDays', 'Future days')}
+                    hint={t('futureDays.hint', 'Leave out events that start later; empty keeps all')}
+                    value={draft.feeds.futureDays}
+                    optional
+                    onChange={(futureDays) => setFeeds({ futureDays })}
+                  />
+                </Grid.Item>
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  <NumberField
+                    label={t('refreshMinutes', 'Refresh every (minutes)')}
+                    hint={t('refreshMinutes.hint', 'How often subscribers are asked to reload (5 to 10080)')}
+                    value={draft.feeds.refreshMinutes}
+                    onChange={(refreshMinutes) => setFeeds({ refreshMinutes: refreshMinutes ?? 0 })}
+                  />
+                </Grid.Item>
+              </Grid.Root>
+            </Flex>
+          </Box>
+
+          <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
+            <Flex direction="column" alignItems="stretch" gap={4}>
+              <Typography variant="delta" tag="h2">
+                {t('limits', 'Limits and retention')}
+              </Typography>
+              <Grid.Root gap={4}>
+                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                  <NumberField
+                    label={t('maxResourceSize', 'Largest event or contact (bytes)')}
+                    hint={t('maxResourceSize.hint', 'From 1024 to 104857600')}
+                    value={draft.maxResourceSize}
+                    onChange={(maxResourceSize) => setDraft({ ...draft, maxResourceSize: maxResourceSize ?? 0 })}
+                  />
+                </Grid.Item>
+                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+                  <NumberField
+                    label={t('syncRetentionDays', 'Keep changes for sync (days)')}
+                    hint={t('syncRetentionDays.hint', 'Apps that last synced longer ago sync from the start')}
+                    value={draft.syncRetentionDays}
+                    onChange={(syncRetentionDays) => setDraft({ ...draft, syncRetentionDays: syncRetentionDays ?? 0 })}
+                  />
+                </Grid.Item>
+              </Grid.Root>
+            </Flex>
+          </Box>
+
+          <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
+            <Flex direction="column" alignItems="stretch" gap={4}>
+              <Typography variant="delta" tag="h2">
+                {t('throttle', 'Failed sign-ins')}
+              </Typography>
+              <Grid.Root gap={4}>
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  <NumberField
+                    label={t('perAccount', 'Per account')}
+                    hint={t('perAccount.hint', 'Failures before an account must wait')}
+                    value={draft.loginThrottle.maxFailuresPerAccount}
+                    onChange={(value) => setThrottle({ maxFailuresPerAccount: value ?? 0 })}
+                  />
+                </Grid.Item>
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  <NumberField
+                    label={t('perAddress', 'Per client address')}
+                    hint={t('perAddress.hint', 'Failures before an address must wait')}
+                    value={draft.loginThrottle.maxFailuresPerAddress}
+                    onChange={(value) => setThrottle({ maxFailuresPerAddress: value ?? 0 })}
+                  />
+                </Grid.Item>
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  <NumberField
+                    label={t('windowSeconds', 'Window (seconds)')}
+                    hint={t('windowSeconds.hint', 'How long failures are counted')}
+                    value={draft.loginThrottle.windowSeconds}
+                    onChange={(value) => setThrottle({ windowSeconds: value ?? 0 })}
+                  />
+                </Grid.Item>
+              </Grid.Root>
+            </Flex>
+          </Box>
+
+          <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
+            <Flex direction="column" alignItems="stretch" gap={4}>
+              <Typography variant="delta" tag="h2">
+                {t('fixed', 'Set in config/plugins (restart to change)')}
+              </Typography>
+              <Grid.Root gap={4}>
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  <Field.Root>
+                    <Field.Label>{t('basePath', 'DAV base path')}</Field.Label>
+                    <TextInput value={described.fixed.basePath} disabled />
+                  </Field.Root>
+                </Grid.Item>
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  <Field.Root>
+                    <Field.Label>{t('realm', 'Sign-in realm')}</Field.Label>
+                    <TextInput value={described.fixed.realm} disabled />
+                  </Field.Root>
+                </Grid.Item>
+                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
+                  <Field.Root>
+                    <Field.Label>{t('wellKnown', 'Well-known redirects')}</Field.Label>
+                    <TextInput value={described.fixed.wellKnown ? t('on', 'On') : t('off', 'Off')} disabled />
+                  </Field.Root>
+                </Grid.Item>
+              </Grid.Root>
+            </Flex>
+          </Box>
+        </Flex>
+      </Layouts.Content>
+    </Layouts.Root>
+  );
+}

@@ -1,0 +1,129 @@
+/**
+ * The calendar page in a real browser against the demo site: an editor signs in, selects a slot to create an event,
+ * drags it to another time, and a DAV client sees each change. Screenshots of every step go to
+ * tests/browser/screenshots/ (not committed).
+ */
+
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+import { startDemo, type Demo } from './demo';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const shots = path.join(__dirname, 'screenshots');
+const SUMMARY = 'Browser test planning';
+
+let demo: Demo;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  fs.mkdirSync(shots, { recursive: true });
+  // DEMO_ORIGIN points the test at a demo that is already running (faster when working on the page).
+  demo = process.env.DEMO_ORIGIN ? { origin: process.env.DEMO_ORIGIN, stop: async () => undefined } : await startDemo();
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  // UTC in the browser, so that the slot at 06:00 is 06:00Z.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, timezoneId: 'UTC', locale: 'en-US' });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+
+/** The UTC start of the event with that summary, as a DAV client reads it (expanded, so in UTC). */
+async function davStart(summary: string): Promise<string | null> {
+  const body = `<?xml version="1.0" encoding="utf-8"?>
+<c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">
+  <d:prop><c:calendar-data><c:expand start="20000101T000000Z" end="20991231T000000Z"/></c:calendar-data></d:prop>
+  <c:filter><c:comp-filter name="VCALENDAR"><c:comp-filter name="VEVENT">
+    <c:prop-filter name="SUMMARY"><c:text-match>${summary}</c:text-match></c:prop-filter>
+  </c:comp-filter></c:comp-filter></c:filter>
+</c:calendar-query>`;
+  const response = await fetch(`${demo.origin}/dav/calendars/demo/work/`, {
+    method: 'REPORT',
+    headers: { Authorization: `Basic ${Buffer.from('demo:demo-password').toString('base64')}`, Depth: '1', 'Content-Type': 'application/xml' },
+    body,
+  });
+  expect(response.status).toBe(207);
+  const text = (await response.text()).replace(/\r?\n /g, '');
+  return /DTSTART:(\d{8}T\d{6}Z)/.exec(text)?.[1] ?? null;
+}
+
+async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (value !== expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    value = await read();
+  }
+  return value;
+}
+
+/** The centre of a day column at a time of day in the week view. */
+async function slotPoint(date: string, time: string): Promise<{ x: number; y: number }> {
+  const column = await page.locator(`.fc-timegrid-col[data-date="${date}"]`).boundingBox();
+  const lane = page.locator(`.fc-timegrid-slot-lane[data-time="${time}"]`);
+  await lane.scrollIntoViewIfNeeded();
+  const slot = await lane.boundingBox();
+  if (!column || !slot) throw new Error(`no slot at ${date} ${time}`);
+  return { x: column.x + column.width / 2, y: slot.y + slot.height / 2 };
+}
+
+test('an editor creates an event by selecting a slot and moves it by dragging; a DAV client sees both', async () => {
+  await page.goto(`${demo.origin}/admin/auth/login`);
+  await page.locator('input[name="email"]').fill('admin@demo.local');
+  await page.locator('input[name="password"]').fill('Demo-admin-1');
+  await shot('01-login');
+  await page.getByRole('button', { name: /login/i }).click();
+  await page.waitForURL(/\/admin(?!\/auth)/, { timeout: 30_000 });
+
+  await page.getByRole('link', { name: 'Calendar' }).first().click();
+  await page.locator('.fc-timegrid-col[data-date]').first().waitFor({ timeout: 30_000 });
+  await shot('02-calendar-week');
+
+  // The Monday of the week shown, from 06:00 to 07:00 (two half-hour slots).
+  const monday = (await page.locator('.fc-timegrid-col[data-date]').first().getAttribute('data-date')) as string;
+  const from = await slotPoint(monday, '06:00:00');
+  const to = await slotPoint(monday, '06:30:00');
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 5 });
+  await page.mouse.up();
+
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Title').fill(SUMMARY);
+  await shot('03-new-event-panel');
+  await dialog.getByRole('button', { name: 'Save and publish' }).click();
+  const event = page.locator('.fc-timegrid-event', { hasText: SUMMARY });
+  await event.waitFor();
+  await shot('04-event-created');
+  expect(await eventually(() => davStart(SUMMARY), `${monday.replace(/-/g, '')}T060000Z`)).toBe(`${monday.replace(/-/g, '')}T060000Z`);
+
+  // Drag it two hours later on the same day.
+  const box = await event.boundingBox();
+  if (!box) throw new Error('the new event is not on screen');
+  const target = await slotPoint(monday, '08:00:00');
+  await page.mouse.move(box.x + box.width / 2, box.y + 8);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + 20, { steps: 3 });
+  await page.mouse.move(target.x, target.y - (from.y - (box.y + 8)) + 0, { steps: 10 });
+  await page.mouse.up();
+  await page.getByText('Moved').first().waitFor();
+  await shot('05-event-moved');
+  expect(await eventually(() => davStart(SUMMARY), `${monday.replace(/-/g, '')}T080000Z`)).toBe(`${monday.replace(/-/g, '')}T080000Z`);
+
+  // The other views show it too.
+  await page.getByRole('button', { name: 'Month' }).click();
+  await page.locator('.fc-daygrid-event', { hasText: SUMMARY }).waitFor();
+  await shot('06-month');
+  await page.getByRole('button', { name: 'Agenda' }).click();
+  await page.locator('.fc-list-event', { hasText: SUMMARY }).waitFor();
+  await shot('07-agenda');
+});
