@@ -127,3 +127,27 @@ test('an editor creates an event by selecting a slot and moves it by dragging; a
   await page.locator('.fc-list-event', { hasText: SUMMARY }).waitFor();
   await shot('07-agenda');
 });
+
+test('an administrator changes the feed refresh interval on the settings page; the feed says so at once', async () => {
+  await page.goto(`${demo.origin}/admin/settings/caldav/settings`);
+  const refresh = page.getByLabel('Refresh every (minutes)');
+  await refresh.waitFor({ timeout: 30_000 });
+  await shot('08-settings');
+  await refresh.fill('45');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText('Settings saved; they apply now.').first().waitFor();
+  await shot('09-settings-saved');
+  const feed = await (await fetch(`${demo.origin}/dav/feeds/events.ics`)).text();
+  expect(feed).toContain('X-PUBLISHED-TTL:PT45M');
+
+  // A value out of range is refused with the server's message, and nothing changes.
+  await refresh.fill('1');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText(/refreshMinutes/).first().waitFor();
+  await shot('10-settings-refused');
+  expect(await (await fetch(`${demo.origin}/dav/feeds/events.ics`)).text()).toContain('X-PUBLISHED-TTL:PT45M');
+
+  await page.getByRole('button', { name: 'Use the config file values' }).click();
+  await page.getByText('Settings saved; they apply now.').first().waitFor();
+  expect(await (await fetch(`${demo.origin}/dav/feeds/events.ics`)).text()).toContain('X-PUBLISHED-TTL:PT60M');
+});
