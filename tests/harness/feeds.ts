@@ -31,25 +31,7 @@ export function rawRequest(origin: string, method: string, path: string, headers
 /** An iCalendar UTC date-time (20260310T090000Z) for an instant. */
 export const icalUtc = (date: Date): string => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
-export const NEW_YORK_VTIMEZONE = [
-  'BEGIN:VTIMEZONE',
-  'TZID:America/New_York',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:-0500',
-  'TZOFFSETTO:-0400',
-  'TZNAME:EDT',
-  'DTSTART:19700308T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:-0400',
-  'TZOFFSETTO:-0500',
-  'TZNAME:EST',
-  'DTSTART:19701101T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
+export { NEW_YORK_VTIMEZONE } from '../unit/ical-fixtures';
 
 /** A calendar object with the given components (lines without BEGIN/END:VCALENDAR), CRLF-terminated. */
 export const calendarObject = (...lines: string[]): string =>

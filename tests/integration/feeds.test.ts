@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 
 import ICAL from 'ical.js';
 
+import type { FeedLinks } from '../../server/src/feeds/links';
 import { EVENT_BATCH_SIZE } from '../../server/src/feeds/store';
 import { davClient, vevent } from '../harness/dav';
 import { calendarObject, icalUtc, NEW_YORK_VTIMEZONE, rawRequest } from '../harness/feeds';
@@ -313,16 +314,7 @@ describe('feeds of a site with the default settings', () => {
     const api = (method: string, path: string, jwt?: string) => http(server.origin, method, `/api/caldav${path}`, jwt ? { bearer: jwt } : {});
     const pathOf = (url: string) => new URL(url).pathname;
 
-    interface Links {
-      slug: string;
-      name: string;
-      visibility: string;
-      caldavUrl: string;
-      publicFeedUrl: string | null;
-      publicWebcalUrl: string | null;
-      privateFeedUrl: string | null;
-      privateWebcalUrl: string | null;
-    }
+    type Links = FeedLinks;
 
     beforeAll(async () => {
       ownerJwt = await signIn(server, owner);

@@ -13,8 +13,16 @@ import { PLUGIN_ID } from '../pluginId';
 interface EditableSettings {
   maxResourceSize: number;
   syncRetentionDays: number;
-  feeds: { pastDays: number | null; futureDays: number | null; refreshMinutes: number };
-  loginThrottle: { maxFailuresPerAccount: number; maxFailuresPerAddress: number; windowSeconds: number };
+  feeds: {
+    pastDays: number | null;
+    futureDays: number | null;
+    refreshMinutes: number;
+  };
+  loginThrottle: {
+    maxFailuresPerAccount: number;
+    maxFailuresPerAddress: number;
+    windowSeconds: number;
+  };
 }
 
 interface Described {
@@ -53,6 +61,36 @@ function NumberField({ label, hint, value, optional, onChange }: NumberFieldProp
   );
 }
 
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
+      <Flex direction="column" alignItems="stretch" gap={4}>
+        <Typography variant="delta" tag="h2">
+          {title}
+        </Typography>
+        <Grid.Root gap={4}>{children}</Grid.Root>
+      </Flex>
+    </Box>
+  );
+}
+
+function Cell({ col, children }: { col: number; children: React.ReactNode }) {
+  return (
+    <Grid.Item col={col} s={12} direction="column" alignItems="stretch">
+      {children}
+    </Grid.Item>
+  );
+}
+
+function FixedField({ label, value }: { label: string; value: string }) {
+  return (
+    <Field.Root>
+      <Field.Label>{label}</Field.Label>
+      <TextInput value={value} disabled />
+    </Field.Root>
+  );
+}
+
 export default function SettingsPage() {
   const { formatMessage } = useIntl();
   const t = (id: string, defaultMessage: string) => formatMessage({ id: `${PLUGIN_ID}.settings.${id}`, defaultMessage });
@@ -82,7 +120,10 @@ export default function SettingsPage() {
     try {
       const response = await put<{ data: Described }>('/caldav/settings', changes);
       show(response.data.data);
-      toggleNotification({ type: 'success', message: t('saved', 'Settings saved; they apply now.') });
+      toggleNotification({
+        type: 'success',
+        message: t('saved', 'Settings saved; they apply now.'),
+      });
     } catch (error) {
       setProblem(messageOf(error));
     } finally {
@@ -100,7 +141,8 @@ export default function SettingsPage() {
   }
 
   const setFeeds = (part: Partial<EditableSettings['feeds']>) => setDraft({ ...draft, feeds: { ...draft.feeds, ...part } });
-  const setThrottle = (part: Partial<EditableSettings['loginThrottle']>) => setDraft({ ...draft, loginThrottle: { ...draft.loginThrottle, ...part } });
+  const setThrottle = (part: Partial<EditableSettings['loginThrottle']>) =>
+    setDraft({ ...draft, loginThrottle: { ...draft.loginThrottle, ...part } });
   const resetAll = Object.fromEntries(described.saved.map((key) => [key, null]));
 
   return (
@@ -129,129 +171,100 @@ export default function SettingsPage() {
             </Box>
           ) : null}
 
-          <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
-            <Flex direction="column" alignItems="stretch" gap={4}>
-              <Typography variant="delta" tag="h2">
-                {t('feeds', 'Calendar feeds')}
-              </Typography>
-              <Grid.Root gap={4}>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <NumberField
-                    label={t('pastDays', 'Past days')}
-                    hint={t('pastDays.hint', 'Leave out events that ended longer ago; empty keeps all')}
-                    value={draft.feeds.pastDays}
-                    optional
-                    onChange={(pastDays) => setFeeds({ pastDays })}
-                  />
-                </Grid.Item>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <NumberField
-                    label={t('futureDays', 'Future days')}
-                    hint={t('futureDays.hint', 'Leave out events that start later; empty keeps all')}
-                    value={draft.feeds.futureDays}
-                    optional
-                    onChange={(futureDays) => setFeeds({ futureDays })}
-                  />
-                </Grid.Item>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <NumberField
-                    label={t('refreshMinutes', 'Refresh every (minutes)')}
-                    hint={t('refreshMinutes.hint', 'How often subscribers are asked to reload (5 to 10080)')}
-                    value={draft.feeds.refreshMinutes}
-                    onChange={(refreshMinutes) => setFeeds({ refreshMinutes: refreshMinutes ?? 0 })}
-                  />
-                </Grid.Item>
-              </Grid.Root>
-            </Flex>
-          </Box>
+          <Section title={t('feeds', 'Calendar feeds')}>
+            <Cell col={4}>
+              <NumberField
+                label={t('pastDays', 'Past days')}
+                hint={t('pastDays.hint', 'Leave out events that ended longer ago; empty keeps all')}
+                value={draft.feeds.pastDays}
+                optional
+                onChange={(pastDays) => setFeeds({ pastDays })}
+              />
+            </Cell>
+            <Cell col={4}>
+              <NumberField
+                label={t('futureDays', 'Future days')}
+                hint={t('futureDays.hint', 'Leave out events that start later; empty keeps all')}
+                value={draft.feeds.futureDays}
+                optional
+                onChange={(futureDays) => setFeeds({ futureDays })}
+              />
+            </Cell>
+            <Cell col={4}>
+              <NumberField
+                label={t('refreshMinutes', 'Refresh every (minutes)')}
+                hint={t('refreshMinutes.hint', 'How often subscribers are asked to reload (5 to 10080)')}
+                value={draft.feeds.refreshMinutes}
+                onChange={(refreshMinutes) => setFeeds({ refreshMinutes: refreshMinutes ?? 0 })}
+              />
+            </Cell>
+          </Section>
 
-          <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
-            <Flex direction="column" alignItems="stretch" gap={4}>
-              <Typography variant="delta" tag="h2">
-                {t('limits', 'Limits and retention')}
-              </Typography>
-              <Grid.Root gap={4}>
-                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                  <NumberField
-                    label={t('maxResourceSize', 'Largest event or contact (bytes)')}
-                    hint={t('maxResourceSize.hint', 'From 1024 to 104857600')}
-                    value={draft.maxResourceSize}
-                    onChange={(maxResourceSize) => setDraft({ ...draft, maxResourceSize: maxResourceSize ?? 0 })}
-                  />
-                </Grid.Item>
-                <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
-                  <NumberField
-                    label={t('syncRetentionDays', 'Keep changes for sync (days)')}
-                    hint={t('syncRetentionDays.hint', 'Apps that last synced longer ago sync from the start')}
-                    value={draft.syncRetentionDays}
-                    onChange={(syncRetentionDays) => setDraft({ ...draft, syncRetentionDays: syncRetentionDays ?? 0 })}
-                  />
-                </Grid.Item>
-              </Grid.Root>
-            </Flex>
-          </Box>
+          <Section title={t('limits', 'Limits and retention')}>
+            <Cell col={6}>
+              <NumberField
+                label={t('maxResourceSize', 'Largest event or contact (bytes)')}
+                hint={t('maxResourceSize.hint', 'From 1024 to 104857600')}
+                value={draft.maxResourceSize}
+                onChange={(maxResourceSize) => setDraft({ ...draft, maxResourceSize: maxResourceSize ?? 0 })}
+              />
+            </Cell>
+            <Cell col={6}>
+              <NumberField
+                label={t('syncRetentionDays', 'Keep changes for sync (days)')}
+                hint={t('syncRetentionDays.hint', 'Apps that last synced longer ago sync from the start')}
+                value={draft.syncRetentionDays}
+                onChange={(syncRetentionDays) =>
+                  setDraft({
+                    ...draft,
+                    syncRetentionDays: syncRetentionDays ?? 0,
+                  })
+                }
+              />
+            </Cell>
+          </Section>
 
-          <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
-            <Flex direction="column" alignItems="stretch" gap={4}>
-              <Typography variant="delta" tag="h2">
-                {t('throttle', 'Failed sign-ins')}
-              </Typography>
-              <Grid.Root gap={4}>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <NumberField
-                    label={t('perAccount', 'Per account')}
-                    hint={t('perAccount.hint', 'Failures before an account must wait')}
-                    value={draft.loginThrottle.maxFailuresPerAccount}
-                    onChange={(value) => setThrottle({ maxFailuresPerAccount: value ?? 0 })}
-                  />
-                </Grid.Item>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <NumberField
-                    label={t('perAddress', 'Per client address')}
-                    hint={t('perAddress.hint', 'Failures before an address must wait')}
-                    value={draft.loginThrottle.maxFailuresPerAddress}
-                    onChange={(value) => setThrottle({ maxFailuresPerAddress: value ?? 0 })}
-                  />
-                </Grid.Item>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <NumberField
-                    label={t('windowSeconds', 'Window (seconds)')}
-                    hint={t('windowSeconds.hint', 'How long failures are counted')}
-                    value={draft.loginThrottle.windowSeconds}
-                    onChange={(value) => setThrottle({ windowSeconds: value ?? 0 })}
-                  />
-                </Grid.Item>
-              </Grid.Root>
-            </Flex>
-          </Box>
+          <Section title={t('throttle', 'Failed sign-ins')}>
+            <Cell col={4}>
+              <NumberField
+                label={t('perAccount', 'Per account')}
+                hint={t('perAccount.hint', 'Failures before an account must wait')}
+                value={draft.loginThrottle.maxFailuresPerAccount}
+                onChange={(value) => setThrottle({ maxFailuresPerAccount: value ?? 0 })}
+              />
+            </Cell>
+            <Cell col={4}>
+              <NumberField
+                label={t('perAddress', 'Per client address')}
+                hint={t('perAddress.hint', 'Failures before an address must wait')}
+                value={draft.loginThrottle.maxFailuresPerAddress}
+                onChange={(value) => setThrottle({ maxFailuresPerAddress: value ?? 0 })}
+              />
+            </Cell>
+            <Cell col={4}>
+              <NumberField
+                label={t('windowSeconds', 'Window (seconds)')}
+                hint={t('windowSeconds.hint', 'How long failures are counted')}
+                value={draft.loginThrottle.windowSeconds}
+                onChange={(value) => setThrottle({ windowSeconds: value ?? 0 })}
+              />
+            </Cell>
+          </Section>
 
-          <Box background="neutral0" padding={6} shadow="filterShadow" hasRadius>
-            <Flex direction="column" alignItems="stretch" gap={4}>
-              <Typography variant="delta" tag="h2">
-                {t('fixed', 'Set in config/plugins (restart to change)')}
-              </Typography>
-              <Grid.Root gap={4}>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <Field.Root>
-                    <Field.Label>{t('basePath', 'DAV base path')}</Field.Label>
-                    <TextInput value={described.fixed.basePath} disabled />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <Field.Root>
-                    <Field.Label>{t('realm', 'Sign-in realm')}</Field.Label>
-                    <TextInput value={described.fixed.realm} disabled />
-                  </Field.Root>
-                </Grid.Item>
-                <Grid.Item col={4} s={12} direction="column" alignItems="stretch">
-                  <Field.Root>
-                    <Field.Label>{t('wellKnown', 'Well-known redirects')}</Field.Label>
-                    <TextInput value={described.fixed.wellKnown ? t('on', 'On') : t('off', 'Off')} disabled />
-                  </Field.Root>
-                </Grid.Item>
-              </Grid.Root>
-            </Flex>
-          </Box>
+          <Section title={t('fixed', 'Set in config/plugins (restart to change)')}>
+            <Cell col={4}>
+              <FixedField label={t('basePath', 'DAV base path')} value={described.fixed.basePath} />
+            </Cell>
+            <Cell col={4}>
+              <FixedField label={t('realm', 'Sign-in realm')} value={described.fixed.realm} />
+            </Cell>
+            <Cell col={4}>
+              <FixedField
+                label={t('wellKnown', 'Well-known redirects')}
+                value={described.fixed.wellKnown ? t('on', 'On') : t('off', 'Off')}
+              />
+            </Cell>
+          </Section>
         </Flex>
       </Layouts.Content>
     </Layouts.Root>

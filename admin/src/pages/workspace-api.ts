@@ -5,36 +5,9 @@ import type { Times } from './time';
 
 /** The workspace admin API (server/src/workspace): what the calendar page reads and writes. */
 
-export interface Calendar {
-  documentId: string;
-  name: string;
-  slug: string;
-  color: string | null;
-  timezone: string | null;
-  visibility: 'private' | 'public';
-  owner: string | null;
-}
+import type { EventStatus, WorkspaceCalendar as Calendar, WorkspaceOccurrence as Occurrence } from '../../../server/src/workspace/types';
 
-export type EventStatus = 'published' | 'draft' | 'modified';
-
-export interface Occurrence {
-  id: string;
-  documentId: string;
-  calendar: string;
-  summary: string | null;
-  location: string | null;
-  description: string | null;
-  start: string;
-  end: string;
-  allDay: boolean;
-  timezone: string | null;
-  recurring: boolean;
-  recurrenceId: string | null;
-  override: boolean;
-  series: { start: string | null; end: string | null; rrule: string | null; count: number | null };
-  status: EventStatus;
-  etag: string | null;
-}
+export type { Calendar, EventStatus, Occurrence };
 
 export type Scope = 'all' | 'this' | 'following';
 

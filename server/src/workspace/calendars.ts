@@ -1,16 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 import { CALENDAR_UID } from '../uids';
-
-export interface WorkspaceCalendar {
-  documentId: string;
-  name: string;
-  slug: string;
-  color: string | null;
-  timezone: string | null;
-  visibility: 'private' | 'public';
-  owner: string | null;
-}
+import type { WorkspaceCalendar } from './types';
 
 interface CalendarRow {
   documentId: string;

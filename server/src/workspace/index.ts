@@ -1,5 +1,6 @@
 /** The admin's calendar workspace: calendars, their occurrences in a window, and editors' writes to events. */
-export { listCalendars, type WorkspaceCalendar } from './calendars';
-export { listOccurrences, parseWindow, resolveCalendars, MAX_WINDOW_DAYS, type WorkspaceOccurrence } from './occurrences';
+export { listCalendars } from './calendars';
+export { listOccurrences, parseWindow, resolveCalendars, MAX_WINDOW_DAYS } from './occurrences';
+export type { EventStatus, WorkspaceCalendar, WorkspaceOccurrence } from './types';
 export { createWorkspaceEvents, refusal, type WriteResult } from './events';
 export { WorkspaceError, STALE_MESSAGE } from './errors';
