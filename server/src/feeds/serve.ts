@@ -77,7 +77,8 @@ function notModified(ctx: Context, etag: string, lastModified: number): boolean 
   return Number.isFinite(since) && since >= lastModified;
 }
 
-async function* feedText(store: FeedStore, calendar: FeedCalendar, window: FeedWindow, heading: FeedHeading): AsyncGenerator<string> {
+/** The whole text of a feed, a batch of events at a time (exports of a calendar use it too). */
+export async function* feedText(store: FeedStore, calendar: FeedCalendar, window: FeedWindow, heading: FeedHeading): AsyncGenerator<string> {
   yield feedHead(heading);
   const body = createFeedBody();
   for await (const texts of store.eventTexts(calendar, window)) {

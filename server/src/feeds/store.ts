@@ -125,6 +125,9 @@ export function createFeedStore(strapi: Core.Strapi) {
   return {
     findPublic: (slug: string) => findCalendar({ slug, visibility: 'public' }),
 
+    /** Any calendar, whatever its visibility: for exports (admin panel, command line), which check access themselves. */
+    findByDocumentId: (documentId: string) => findCalendar({ documentId }),
+
     /**
      * The calendar whose secret token this is. The database finds the candidate; the final comparison is constant
      * time and exact, since some collations (MySQL's default) compare case-insensitively.
