@@ -1,4 +1,4 @@
-import { Calendar } from '@strapi/icons';
+import { Calendar, User } from '@strapi/icons';
 import type { StrapiApp } from '@strapi/strapi/admin';
 
 import { PLUGIN_ID } from './pluginId';
@@ -19,6 +19,15 @@ export default {
       intlLabel: { id: `${PLUGIN_ID}.workspace.title`, defaultMessage: 'Calendar' },
       permissions: [{ action: 'plugin::caldav.events.read', subject: null }],
       Component: () => import('./pages/CalendarPage'),
+    });
+
+    // Address books and their contacts: a list with search and a card editor.
+    app.addMenuLink({
+      to: `plugins/${PLUGIN_ID}-contacts`,
+      icon: User,
+      intlLabel: { id: `${PLUGIN_ID}.contacts.title`, defaultMessage: 'Contacts' },
+      permissions: [{ action: 'plugin::caldav.contacts.read', subject: null }],
+      Component: () => import('./pages/ContactsPage'),
     });
 
     // Feed window, sizes, sync retention and sign-in limits, saved over the config file.

@@ -480,14 +480,16 @@ describe('permissions', () => {
     expect(await syncToken(work.path)).toBe(before);
   });
 
-  test('an editor needs to read events to export, and to create and update them to import', async () => {
+  test('an editor needs to read events (contacts) to export, and to create and update them to import', async () => {
     const before = await syncToken(work.path);
-    expect((await Promise.all(requests(editorToken))).map((response) => response.status)).toEqual([403, 403, 403, 403, 403]);
+    // Import calendar, import address book, job status (unknown job), export calendar, export address book.
+    expect((await Promise.all(requests(editorToken))).map((response) => response.status)).toEqual([403, 403, 404, 403, 403]);
 
-    await grant('events.read');
-    expect((await Promise.all(requests(editorToken))).map((response) => response.status)).toEqual([403, 403, 403, 200, 200]);
-    await grant('events.read', 'events.create');
+    await grant('events.read', 'contacts.read');
+    expect((await Promise.all(requests(editorToken))).map((response) => response.status)).toEqual([403, 403, 404, 200, 200]);
+    await grant('events.read', 'events.create', 'contacts.read', 'contacts.create');
     expect((await upload('calendars', work.documentId, exported, editorToken)).status).toBe(403);
+    expect((await upload('address-books', book.documentId, 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:x\r\nFN:X\r\nEND:VCARD\r\n', editorToken)).status).toBe(403);
     expect(await syncToken(work.path)).toBe(before);
 
     await grant('events.read', 'events.create', 'events.update');

@@ -33,6 +33,10 @@ export const adminActions: AdminAction[] = [
   action('events', 'create', 'Create events'),
   action('events', 'update', 'Update events'),
   action('events', 'delete', 'Delete events'),
+  action('contacts', 'read', 'Read address books and contacts'),
+  action('contacts', 'create', 'Create address books and contacts'),
+  action('contacts', 'update', 'Update address books and contacts'),
+  action('contacts', 'delete', 'Delete address books and contacts'),
   action('settings', 'manage', 'Manage CalDAV settings'),
   action('app-passwords', 'manage', "Manage users' app passwords"),
 ];

@@ -1,4 +1,6 @@
 import appPasswords from './app-passwords';
+import calendarAdmin from './calendar-admin';
+import contactAdmin from './contact-admin';
 import feeds from './feeds';
 import settings from './settings';
 import transfers from './transfers';
@@ -10,4 +12,6 @@ export default {
   transfers,
   settings,
   workspace,
+  'calendar-admin': calendarAdmin,
+  'contact-admin': contactAdmin,
 };

@@ -1,0 +1,5 @@
+import type { FeatureRoutes } from './types';
+
+const routes: FeatureRoutes = { contentApi: [], admin: [] };
+
+export default routes;
