@@ -74,6 +74,21 @@ test('a smaller max resource size applies to the next PUT', async () => {
   expect((await dav.put('/dav/calendars/' + owner.username + '/club/big.ics', big)).status).toBe(201);
 });
 
+test('a default time zone is given to calendars created without one, whether by an editor or an app', async () => {
+  expect((await api('PUT', { defaultTimezone: 'Europe/Lisbon' })).status).toBe(200);
+  const made = await server.collections.createCalendar({ owner: owner.documentId, name: 'Fado', slug: 'fado' });
+  expect(made.timezone).toBe('Europe/Lisbon');
+  const mkcalendar = await davClient(server.origin, owner).mkcalendar(`/dav/calendars/${owner.username}/from-app/`);
+  expect(mkcalendar.status).toBe(201);
+  expect((await server.collections.findCalendarBySlug('from-app'))?.timezone).toBe('Europe/Lisbon');
+  const chosen = await server.collections.createCalendar({ owner: owner.documentId, name: 'Tokyo', slug: 'tokyo', timezone: 'Asia/Tokyo' });
+  expect(chosen.timezone).toBe('Asia/Tokyo');
+
+  expect((await api('PUT', { defaultTimezone: 'Mars/Olympus' })).status).toBe(400);
+  expect((await api('PUT', { defaultTimezone: null })).status).toBe(200);
+  expect((await server.collections.createCalendar({ owner: owner.documentId, name: 'Plain', slug: 'plain' })).timezone ?? null).toBeNull();
+});
+
 test('wrong values are refused with the key named, and nothing is saved', async () => {
   const wrong = await api('PUT', { maxResourceSize: 10, feeds: { refreshMinutes: 1 } });
   expect(wrong.status).toBe(400);

@@ -20,6 +20,8 @@ export interface PluginConfig {
   feeds: FeedConfig;
   /** Limits on failed Basic sign-ins, counted per account and per client address. */
   loginThrottle: LoginThrottleConfig;
+  /** IANA time zone given to calendars created without one (by editors, the APIs or apps); null leaves them without. */
+  defaultTimezone: string | null;
 }
 
 export interface FeedConfig {
@@ -47,6 +49,7 @@ export const defaultConfig: PluginConfig = {
   syncRetentionDays: 30,
   feeds: { pastDays: null, futureDays: null, refreshMinutes: 60 },
   loginThrottle: { maxFailuresPerAccount: 10, maxFailuresPerAddress: 100, windowSeconds: 900 },
+  defaultTimezone: null,
 };
 
 type Check = (value: unknown) => string | null;
@@ -103,6 +106,16 @@ const checks: Record<keyof PluginConfig, Check> = {
       return 'must be a whole number of days between 1 and 3650';
     }
     return null;
+  },
+  defaultTimezone(value) {
+    if (value === null) return null;
+    if (typeof value !== 'string' || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) return 'must be null or an IANA time zone name such as "Europe/Berlin"';
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+      return null;
+    } catch {
+      return 'must be null or an IANA time zone name such as "Europe/Berlin"';
+    }
   },
   feeds: objectCheck({
     pastDays: optionalDays,

@@ -12,7 +12,7 @@ import type { Core } from '@strapi/strapi';
 import { PLUGIN_ID } from '../uids';
 import { PluginConfigError, validateConfig, type PluginConfig } from './index';
 
-export const EDITABLE_SETTINGS = ['maxResourceSize', 'syncRetentionDays', 'feeds', 'loginThrottle'] as const;
+export const EDITABLE_SETTINGS = ['maxResourceSize', 'syncRetentionDays', 'feeds', 'loginThrottle', 'defaultTimezone'] as const;
 export type EditableSetting = (typeof EDITABLE_SETTINGS)[number];
 export type EditableSettings = Pick<PluginConfig, EditableSetting>;
 export type FixedSettings = Pick<PluginConfig, 'basePath' | 'realm' | 'wellKnown'>;

@@ -99,6 +99,11 @@ export function registerDocumentRules(strapi: Core.Strapi): void {
     const params = context.params as { data?: Data };
     let data: Data = params.data ?? {};
     if (context.action === 'create') data = withIdentity(context.uid, data);
+    if (context.action === 'create' && context.uid === CALENDAR_UID && (typeof data.timezone !== 'string' || data.timezone === '')) {
+      // The site's default time zone, so that events editors add to it have one too.
+      const { defaultTimezone } = strapi.config.get('plugin::caldav') as { defaultTimezone: string | null };
+      if (defaultTimezone) data = { ...data, timezone: defaultTimezone };
+    }
     const problems = collectProblems(context.uid, data);
     if (problems.length > 0) throw validationError(problems);
     if ((context.uid === EVENT_UID || context.uid === CONTACT_UID) && !isDavWrite()) {
