@@ -3,6 +3,7 @@ import { Box, Button, Field, Flex, Grid, Loader, NumberInput, TextInput, Typogra
 import { Layouts, useFetchClient, useNotification } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
+import type { EditableSettings, SettingsDescription } from '../../../server/src/config/settings';
 import { PLUGIN_ID } from '../pluginId';
 
 /**
@@ -10,27 +11,7 @@ import { PLUGIN_ID } from '../pluginId';
  * server/src/config/settings.ts); where the plugin is mounted stays in the config file and is shown read-only.
  */
 
-interface EditableSettings {
-  maxResourceSize: number;
-  syncRetentionDays: number;
-  feeds: {
-    pastDays: number | null;
-    futureDays: number | null;
-    refreshMinutes: number;
-  };
-  loginThrottle: {
-    maxFailuresPerAccount: number;
-    maxFailuresPerAddress: number;
-    windowSeconds: number;
-  };
-}
-
-interface Described {
-  values: EditableSettings;
-  saved: string[];
-  defaults: EditableSettings;
-  fixed: { basePath: string; realm: string; wellKnown: boolean };
-}
+type Described = SettingsDescription;
 
 /** The error message of a failed admin request, as the server wrote it. */
 function messageOf(error: unknown): string {
@@ -197,6 +178,21 @@ export default function SettingsPage() {
                 value={draft.feeds.refreshMinutes}
                 onChange={(refreshMinutes) => setFeeds({ refreshMinutes: refreshMinutes ?? 0 })}
               />
+            </Cell>
+          </Section>
+
+          <Section title={t('calendars', 'Calendars')}>
+            <Cell col={6}>
+              <Field.Root hint={t('defaultTimezone.hint', 'Given to new calendars that have none, e.g. Europe/Berlin; empty for none')}>
+                <Field.Label>{t('defaultTimezone', 'Default time zone')}</Field.Label>
+                <TextInput
+                  value={draft.defaultTimezone ?? ''}
+                  onChange={(event: React.ChangeEvent<HTMLInputElement>) =>
+                    setDraft({ ...draft, defaultTimezone: event.target.value.trim() === '' ? null : event.target.value.trim() })
+                  }
+                />
+                <Field.Hint />
+              </Field.Root>
             </Cell>
           </Section>
 

@@ -22,6 +22,14 @@ const CONFIG_KEY = `plugin::${PLUGIN_ID}`;
 /** How often each process reads the saved settings again, so that a change made through another process arrives. */
 const RELOAD_MS = 15_000;
 
+/** What the settings page shows: the values in force, which of them were saved in the admin, and the fixed ones. */
+export interface SettingsDescription {
+  values: EditableSettings;
+  saved: EditableSetting[];
+  defaults: EditableSettings;
+  fixed: FixedSettings;
+}
+
 export class SettingsInputError extends Error {}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -87,8 +95,7 @@ export function createSettings(strapi: Core.Strapi) {
       reloading = null;
     },
 
-    /** What the settings page shows: the values in force, which of them were saved in the admin, and the fixed ones. */
-    describe(): { values: EditableSettings; saved: EditableSetting[]; defaults: EditableSettings; fixed: FixedSettings } {
+    describe(): SettingsDescription {
       const effective = current();
       const pick = (config: PluginConfig): EditableSettings =>
         Object.fromEntries(EDITABLE_SETTINGS.map((key) => [key, config[key]])) as unknown as EditableSettings;
