@@ -2,72 +2,13 @@ import * as React from 'react';
 import { Box, Checkbox, Field, Flex, NumberInput, SingleSelect, SingleSelectOption, TextInput, Typography } from '@strapi/design-system';
 
 import type { Translate } from '../pages/translate';
+import { buildRule, dayOfWeek, parseRule, WEEKDAYS, type Ends, type Frequency, type Rule } from './recurrence-rule';
 
 /**
  * Edits an RRULE value (RFC 5545) in the terms people use: daily, weekly on chosen days, monthly on a day of the
  * month or a weekday, yearly; until a date or a number of times. A rule it cannot show that way (written by a
  * calendar app) is shown and edited as text.
  */
-
-type Frequency = 'NONE' | 'DAILY' | 'WEEKLY' | 'MONTHLY' | 'YEARLY';
-type Ends = 'never' | 'until' | 'count';
-
-interface Rule {
-  freq: Frequency;
-  interval: number;
-  days: string[];
-  monthly: 'monthday' | 'weekday';
-  ends: Ends;
-  until: string;
-  count: number;
-}
-
-const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
-const dayOfWeek = (date: Date) => WEEKDAYS[(date.getDay() + 6) % 7];
-
-/** The rule as this editor shows it, or null when it has parts the editor does not offer. */
-function parseRule(rule: string | null): Rule | null {
-  const empty: Rule = { freq: 'NONE', interval: 1, days: [], monthly: 'monthday', ends: 'never', until: '', count: 10 };
-  if (!rule) return empty;
-  const parts = Object.fromEntries(rule.split(';').map((part) => part.split('=') as [string, string]));
-  const known = ['FREQ', 'INTERVAL', 'BYDAY', 'BYMONTHDAY', 'UNTIL', 'COUNT', 'WKST'];
-  if (Object.keys(parts).some((key) => !known.includes(key))) return null;
-  if (!['DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY'].includes(parts.FREQ)) return null;
-  const result: Rule = { ...empty, freq: parts.FREQ as Frequency, interval: Number(parts.INTERVAL ?? 1) || 1 };
-  if (parts.BYDAY) {
-    if (parts.FREQ === 'WEEKLY' && parts.BYDAY.split(',').every((day) => (WEEKDAYS as readonly string[]).includes(day))) result.days = parts.BYDAY.split(',');
-    else if (parts.FREQ === 'MONTHLY' && /^-?[1-5](MO|TU|WE|TH|FR|SA|SU)$/.test(parts.BYDAY)) result.monthly = 'weekday';
-    else return null;
-  }
-  if (parts.BYMONTHDAY && parts.FREQ !== 'MONTHLY') return null;
-  if (parts.UNTIL) {
-    result.ends = 'until';
-    result.until = `${parts.UNTIL.slice(0, 4)}-${parts.UNTIL.slice(4, 6)}-${parts.UNTIL.slice(6, 8)}`;
-  } else if (parts.COUNT) {
-    result.ends = 'count';
-    result.count = Number(parts.COUNT) || 1;
-  }
-  return result;
-}
-
-/** The RRULE value for the editor's choices, for a series starting at `start`. */
-function buildRule(rule: Rule, start: Date, allDay: boolean): string | null {
-  if (rule.freq === 'NONE') return null;
-  const parts = [`FREQ=${rule.freq}`];
-  if (rule.interval > 1) parts.push(`INTERVAL=${rule.interval}`);
-  if (rule.freq === 'WEEKLY') parts.push(`BYDAY=${(rule.days.length > 0 ? rule.days : [dayOfWeek(start)]).join(',')}`);
-  if (rule.freq === 'MONTHLY') {
-    if (rule.monthly === 'weekday') parts.push(`BYDAY=${Math.ceil(start.getDate() / 7)}${dayOfWeek(start)}`);
-    else parts.push(`BYMONTHDAY=${start.getDate()}`);
-  }
-  if (rule.ends === 'until' && rule.until) {
-    const date = rule.until.replace(/-/g, '');
-    // UNTIL is inclusive: the whole last day, in UTC as RFC 5545 asks for series with a time zone.
-    parts.push(allDay ? `UNTIL=${date}` : `UNTIL=${new Date(`${rule.until}T23:59:59`).toISOString().replace(/[-:]/g, '').slice(0, 15)}Z`);
-  }
-  if (rule.ends === 'count') parts.push(`COUNT=${Math.max(1, rule.count)}`);
-  return parts.join(';');
-}
 
 interface RecurrenceEditorProps {
   value: string | null;
