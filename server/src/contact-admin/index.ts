@@ -1,0 +1,3 @@
+export { createContactAdmin, refusal } from './contacts';
+export { ContactAdminError } from './errors';
+export type * from './types';
