@@ -151,6 +151,25 @@ describe('PUT, GET, DELETE of calendar objects', () => {
     expect(updated.headers.get('etag')).not.toBe(etag);
   });
 
+  test('very long values are kept whole in the object and shortened only in the editors\' fields', async () => {
+    const summary = `Planning ${'😀'.repeat(300)}`;
+    const url = `https://example.org/?q=${'x'.repeat(1500)}`;
+    const body = vevent('long-1', { summary, extra: [`LOCATION:${'Room '.repeat(100)}`, `URL:${url}`] });
+    expect((await dav.put(`${home}work/long.ics`, body)).status).toBe(201);
+    expect((await dav.get(`${home}work/long.ics`)).text).toBe(body);
+    const row = (await server.strapi.db.query('plugin::caldav.event' as never).findOne({ where: { uid: 'long-1', publishedAt: { $notNull: true } } })) as {
+      summary: string;
+      location: string;
+      url: string;
+    };
+    expect(row.summary.length).toBeGreaterThanOrEqual(254);
+    expect(row.summary.length).toBeLessThanOrEqual(255);
+    expect(summary.startsWith(row.summary)).toBe(true);
+    expect(row.summary.endsWith('😀')).toBe(true);
+    expect(row.location).toHaveLength(255);
+    expect(row.url).toBe(url);
+  });
+
   test('conditional requests: If-None-Match * on an existing object and a stale If-Match both get 412', async () => {
     const current = (await dav.get(path())).headers.get('etag')!;
     expect((await dav.put(path(), vevent('standup-1', { summary: 'Overwrite?' }), { 'If-None-Match': '*' })).status).toBe(412);

@@ -106,3 +106,14 @@ export function checkStructuredValue(kind: StructuredKind, value: unknown): stri
   }
   return null;
 }
+
+/**
+ * A value shortened to at most `limit` UTF-16 units (what Strapi's maxLength counts), never cutting a character
+ * made of two units in half.
+ */
+export function clip(value: string | null, limit: number): string | null {
+  if (value === null || value.length <= limit) return value;
+  const cut = value.slice(0, limit);
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}

@@ -1,9 +1,9 @@
-import { checkStructuredValue, editableEntries } from '../content-types/structured-values';
+import { checkStructuredValue, clip, editableEntries } from '../content-types/structured-values';
 import type { ParsedVCard } from '../vcard';
 import { etagOf } from './event-data';
 
-const limits = { fullName: 1000, nickname: 1000, organization: 1000, title: 1000, role: 1000, url: 2000 } as const;
-const clip = (value: string | null, limit: number) => (value !== null && value.length > limit ? value.slice(0, limit) : value);
+// String columns hold 255 characters on PostgreSQL and MySQL; the vCard text keeps the whole value.
+const limits = { fullName: 255, nickname: 255, organization: 255, title: 255, role: 255, url: 2000 } as const;
 
 /** The contact's fields as stored in the CMS, derived from a parsed vCard and its text. */
 export function contactDataFromVCard(parsed: ParsedVCard, data: string) {

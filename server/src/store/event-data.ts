@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { editableEntries } from '../content-types/structured-values';
+import { clip, editableEntries } from '../content-types/structured-values';
 import type { CalendarObject, EventFields } from '../ical';
 
 /** A strong entity tag for stored bytes. */
@@ -9,9 +9,8 @@ export function etagOf(data: string): string {
 }
 
 // The field copies are for editors and queries; the raw text keeps everything, so long values are shortened here
-// rather than refused (the schema's limits).
-const limits = { summary: 1000, location: 1000, url: 2000, rrule: 1000, timezone: 64 } as const;
-const clip = (value: string | null, limit: number) => (value !== null && value.length > limit ? value.slice(0, limit) : value);
+// rather than refused (the schema's limits: string columns hold 255 characters on PostgreSQL and MySQL).
+const limits = { summary: 255, location: 255, url: 2000, rrule: 255, timezone: 64 } as const;
 
 /** The event's fields as stored in the CMS, derived from a parsed calendar object and its text. */
 export function eventDataFromObject(parsed: CalendarObject, data: string) {
