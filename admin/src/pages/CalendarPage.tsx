@@ -5,11 +5,13 @@ import dayGridPlugin from '@fullcalendar/daygrid';
 import interactionPlugin, { type EventResizeDoneArg } from '@fullcalendar/interaction';
 import listPlugin from '@fullcalendar/list';
 import timeGridPlugin from '@fullcalendar/timegrid';
-import { Badge, Box, Button, Checkbox, Flex, Typography } from '@strapi/design-system';
-import { ArrowClockwise, Plus } from '@strapi/icons';
+import { Badge, Box, Button, Checkbox, Flex, IconButton, Typography } from '@strapi/design-system';
+import { ArrowClockwise, Cog, Plus } from '@strapi/icons';
 import { Layouts, Page, useNotification, useRBAC } from '@strapi/strapi/admin';
 import { styled, useTheme } from 'styled-components';
 
+import { useCalendarPermissions } from '../components/CalendarAdminApi';
+import { CalendarSettingsPanel, type CalendarPanelTarget } from '../components/CalendarSettingsPanel';
 import { EventPanel, seriesTimes, type PanelTarget } from '../components/EventPanel';
 import { ScopeDialog } from '../components/ScopeDialog';
 import { timesFrom, timesOf, type Times } from './time';
@@ -83,10 +85,13 @@ export function CalendarPage() {
   const [hidden, setHidden] = React.useState<Set<string>>(() => new Set());
   const [panel, setPanel] = React.useState<PanelTarget | null>(null);
   const [pending, setPending] = React.useState<PendingMove | null>(null);
+  const calendarRights = useCalendarPermissions();
+  const [calendarPanel, setCalendarPanel] = React.useState<CalendarPanelTarget | null>(null);
 
-  React.useEffect(() => {
+  const loadCalendars = React.useCallback(() => {
     api.calendars().then(setCalendars, (error: unknown) => setLoadError(errorMessage(error)));
   }, [api]);
+  React.useEffect(loadCalendars, [loadCalendars]);
 
   const byId = React.useMemo(() => new Map((calendars ?? []).map((calendar) => [calendar.documentId, calendar])), [calendars]);
   const visible = React.useMemo(() => (calendars ?? []).filter((calendar) => !hidden.has(calendar.documentId)).map((calendar) => calendar.documentId), [calendars, hidden]);
@@ -260,7 +265,7 @@ export function CalendarPage() {
                       aria-label={calendar.name}
                     />
                     <Box width="1.2rem" height="1.2rem" hasRadius flex="none" style={{ backgroundColor: calendar.color ?? DEFAULT_COLOR }} />
-                    <Flex direction="column" alignItems="flex-start">
+                    <Flex direction="column" alignItems="flex-start" flex="1" minWidth="0">
                       <Typography fontWeight="semiBold">{calendar.name}</Typography>
                       {calendar.owner && (
                         <Typography variant="pi" textColor="neutral600">
@@ -269,10 +274,27 @@ export function CalendarPage() {
                         </Typography>
                       )}
                     </Flex>
+                    {calendarRights.canRead && (
+                      <IconButton
+                        label={t('calendarPanel.open', 'Settings of {name}', { name: calendar.name })}
+                        variant="ghost"
+                        size="S"
+                        onClick={() => setCalendarPanel({ kind: 'edit', documentId: calendar.documentId })}
+                      >
+                        <Cog />
+                      </IconButton>
+                    )}
                   </Flex>
                 </li>
               ))}
             </Flex>
+            {calendarRights.canCreate && (
+              <Box paddingTop={3}>
+                <Button variant="tertiary" size="S" startIcon={<Plus />} onClick={() => setCalendarPanel({ kind: 'new' })}>
+                  {t('calendarPanel.new', 'New calendar')}
+                </Button>
+              </Box>
+            )}
           </Box>
           <Frame background="neutral0" hasRadius shadow="tableShadow" padding={4} flex="1" minWidth="0" style={frameStyle}>
             <FullCalendar
@@ -320,6 +342,18 @@ export function CalendarPage() {
           onConflict={(message) => {
             setPanel(null);
             notify('warning', message);
+            reload();
+          }}
+        />
+      )}
+      {calendarPanel && (
+        <CalendarSettingsPanel
+          target={calendarPanel}
+          allowed={calendarRights}
+          t={t}
+          onClose={() => setCalendarPanel(null)}
+          onChanged={() => {
+            loadCalendars();
             reload();
           }}
         />
