@@ -41,6 +41,13 @@ export default {
         Component: () => import('./pages/SettingsPage'),
       },
     );
+    app.addSettingsLink(PLUGIN_ID, {
+      id: 'app-passwords',
+      to: `${PLUGIN_ID}/app-passwords`,
+      intlLabel: { id: `${PLUGIN_ID}.appPasswords.title`, defaultMessage: 'App passwords' },
+      permissions: [{ action: 'plugin::caldav.app-passwords.manage', subject: null }],
+      Component: () => import('./pages/AppPasswordsPage'),
+    });
 
     app.customFields.register({
       name: 'structured',

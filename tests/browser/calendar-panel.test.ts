@@ -57,7 +57,18 @@ async function importedOverDav(): Promise<number> {
   return ((await response.text()).match(/panel-import-\d+(?:@|%40)browser\.test\.ics/g) ?? []).length;
 }
 
-test('an editor opens the panel of a public calendar, sees its links and QR code, and imports an .ics file', async () => {
+/** What the second demo user's calendar app lists in their calendar home (PROPFIND Depth 1). */
+async function homeOfDemo2(): Promise<string> {
+  const response = await fetch(`${demo.origin}/dav/calendars/demo2/`, {
+    method: 'PROPFIND',
+    headers: { Authorization: `Basic ${Buffer.from('demo2:demo2-password').toString('base64')}`, Depth: '1', 'Content-Type': 'application/xml' },
+    body: '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:displayname/></d:prop></d:propfind>',
+  });
+  expect(response.status).toBe(207);
+  return response.text();
+}
+
+test('an editor opens the panel of a public calendar, sees its links and QR code, shares it, and imports an .ics file', async () => {
   await page.goto(`${demo.origin}/admin/auth/login`);
   await page.locator('input[name="email"]').fill('admin@demo.local');
   await page.locator('input[name="password"]').fill('Demo-admin-1');
@@ -79,15 +90,25 @@ test('an editor opens the panel of a public calendar, sees its links and QR code
   await panel.getByRole('img', { name: 'QR code of the subscription link' }).locator('svg').waitFor();
   await shot('panel-02-links');
 
+  // Share it with the second demo user, read-only: it appears in their own calendar home.
+  expect(await homeOfDemo2()).not.toContain('/dav/calendars/demo2/events/');
+  await panel.getByRole('tab', { name: 'Sharing' }).click();
+  await panel.getByRole('combobox', { name: 'Share with' }).fill('demo2');
+  await page.getByRole('option', { name: /demo2/ }).first().click();
+  await panel.getByRole('button', { name: 'Share', exact: true }).click();
+  await panel.getByRole('list', { name: 'Shares' }).getByText('demo2').first().waitFor();
+  await shot('panel-03-shared');
+  expect(await homeOfDemo2()).toContain('/dav/calendars/demo2/events/');
+
   expect(await importedOverDav()).toBe(0);
   await panel.getByRole('tab', { name: 'Import and export' }).click();
   await panel.locator('[data-testid="calendar-import-file"]').setInputFiles({ name: 'imported.ics', mimeType: 'text/calendar', buffer: icsFile() });
   await panel.getByText('imported.ics').waitFor();
-  await shot('panel-03-import-running');
+  await shot('panel-04-import-running');
   const summary = panel.locator('[data-testid="calendar-import-summary"]');
   await summary.waitFor({ timeout: 120_000 });
   expect(await summary.innerText()).toContain(`${COUNT} created, 0 updated, 0 skipped`);
-  await shot('panel-04-import-done');
+  await shot('panel-05-import-done');
 
   expect(await importedOverDav()).toBe(COUNT);
 });

@@ -151,3 +151,26 @@ test('an administrator changes the feed refresh interval on the settings page; t
   await page.getByText('Settings saved; they apply now.').first().waitFor();
   expect(await (await fetch(`${demo.origin}/dav/feeds/events.ics`)).text()).toContain('X-PUBLISHED-TTL:PT60M');
 });
+
+test('support staff give a user an app password in the admin, which signs in until it is revoked', async () => {
+  const propfindAs = (password: string) =>
+    fetch(`${demo.origin}/dav/`, {
+      method: 'PROPFIND',
+      headers: { Authorization: `Basic ${Buffer.from(`demo:${password}`).toString('base64')}`, Depth: '0' },
+    });
+  await page.goto(`${demo.origin}/admin/settings/caldav/app-passwords`);
+  await page.getByLabel('Find a user').fill('demo');
+  await page.getByRole('button', { name: /^demo \(/ }).click();
+  await page.getByText('App passwords of demo').waitFor();
+  await page.getByLabel('New app password for').fill('Tablet');
+  await page.getByRole('button', { name: 'Create' }).click();
+  const secret = page.getByLabel('Password for Tablet');
+  await secret.waitFor();
+  const password = await secret.inputValue();
+  await shot('11-app-password-created');
+  expect((await propfindAs(password)).status).toBe(207);
+
+  await page.getByRole('button', { name: 'Revoke Tablet' }).click();
+  await page.getByText('Revoked "Tablet"').first().waitFor();
+  expect((await propfindAs(password)).status).toBe(401);
+});

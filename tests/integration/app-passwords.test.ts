@@ -206,6 +206,16 @@ test('blocked and unconfirmed users are refused with their app passwords', async
 describe('in the admin panel', () => {
   const admin = (method: string, path: string, token: string | undefined, body?: unknown) => api(method, path, token, body);
 
+  test('support staff find users by username or email to manage their passwords', async () => {
+    const user = await createUser(server);
+    const found = await admin('GET', `/caldav/app-password-users?q=${encodeURIComponent(user.email.toUpperCase())}`, adminToken);
+    expect(found.status).toBe(200);
+    expect(found.json<{ data: Array<{ documentId: string; username: string }> }>().data).toEqual([
+      { documentId: user.documentId, username: user.username, email: user.email, blocked: false },
+    ]);
+    expect((await admin('GET', '/caldav/app-password-users?q=', undefined)).status).toBe(401);
+  });
+
   test("a Super Admin creates, lists and revokes a user's app passwords", async () => {
     const user = await createUser(server);
 

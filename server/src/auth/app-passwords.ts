@@ -192,3 +192,23 @@ export async function findUser(strapi: Core.Strapi, userId: string): Promise<{ i
   const where = /^\d+$/.test(userId) ? { id: Number(userId) } : { documentId: userId };
   return (await strapi.db.query(USER_UID as never).findOne({ select: ['id', 'documentId'], where })) as { id: number; documentId: string } | null;
 }
+
+export interface AppPasswordUser {
+  documentId: string;
+  username: string;
+  email: string | null;
+  blocked: boolean;
+}
+
+/** Users whose username or email contains `query` (all when empty), for support staff to pick one; at most 20. */
+export async function searchUsers(strapi: Core.Strapi, query: unknown): Promise<AppPasswordUser[]> {
+  if (query !== undefined && typeof query !== 'string') throw new AppPasswordInputError('"q" must be text: part of a username or email.');
+  const q = (query ?? '').trim().slice(0, 255);
+  const rows = (await strapi.db.query(USER_UID as never).findMany({
+    select: ['documentId', 'username', 'email', 'blocked'],
+    where: q ? { $or: [{ username: { $containsi: q } }, { email: { $containsi: q } }] } : {},
+    orderBy: [{ username: 'asc' }],
+    limit: 20,
+  })) as Array<{ documentId: string; username: string; email: string | null; blocked: boolean | null }>;
+  return rows.map((row) => ({ documentId: row.documentId, username: row.username, email: row.email, blocked: row.blocked === true }));
+}

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 
-import { AppPasswordInputError, createAppPasswordStore, findUser } from '../auth/app-passwords';
+import { AppPasswordInputError, createAppPasswordStore, findUser, searchUsers } from '../auth/app-passwords';
 
 /** The `name` of a JSON object body; anything else is the caller's mistake, said in plain words. */
 function nameFromBody(ctx: Context): unknown {
@@ -60,6 +60,16 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       // Someone else's password answers exactly like one that does not exist.
       if (!(await store.revoke(param(ctx, 'documentId'), user.id))) return ctx.notFound('No such app password.');
       ctx.status = 204;
+    },
+
+    /** Admin panel: users to pick from, for support staff. */
+    async searchUsers(ctx: Context): Promise<void> {
+      try {
+        ctx.body = { data: await searchUsers(strapi, (ctx.query as Record<string, unknown>).q) };
+      } catch (error) {
+        if (error instanceof AppPasswordInputError) return ctx.badRequest(error.message);
+        throw error;
+      }
     },
 
     /** Admin panel: any user's passwords, for support staff. */

@@ -12,6 +12,7 @@ const routes: FeatureRoutes = {
   ],
   // Admin panel users, for any user: /caldav/...
   admin: [
+    { method: 'GET', path: '/app-password-users', handler: 'app-passwords.searchUsers', config: { policies: [canManage] } },
     { method: 'GET', path: '/users/:userId/app-passwords', handler: 'app-passwords.listForUser', config: { policies: [canManage] } },
     { method: 'POST', path: '/users/:userId/app-passwords', handler: 'app-passwords.createForUser', config: { policies: [canManage] } },
     { method: 'DELETE', path: '/app-passwords/:documentId', handler: 'app-passwords.revokeAny', config: { policies: [canManage] } },
