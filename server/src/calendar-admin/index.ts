@@ -1,4 +1,3 @@
 /** The admin's calendar panel: a calendar's fields, shares, feed links and secret link. */
 export { createCalendarAdmin, fieldsOf, slugOf, MAX_CANDIDATES, type CalendarAdmin } from './service';
-export { CalendarAdminError, refusal } from './errors';
 export type * from './types';

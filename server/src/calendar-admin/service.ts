@@ -11,7 +11,7 @@ import { feedLinks, siteOrigin } from '../feeds/links';
 import { createFeedStore, newFeedToken } from '../feeds/store';
 import { createCalendarBackend } from '../store/calendar-backend';
 import { CALENDAR_UID, ROLE_UID, SHARE_UID, USER_UID } from '../uids';
-import { badRequest, notFound, refusal } from './errors';
+import { badRequest, notFound, refusal } from '../admin-api';
 import type { CalendarDetails, CalendarFieldsInput, CalendarShare, CandidateRole, CandidateUser, ShareAccess, SharingCandidates } from './types';
 
 type Body = Record<string, unknown>;
@@ -170,7 +170,7 @@ export function createCalendarAdmin(strapi: Core.Strapi) {
     try {
       return (await strapi.db.transaction(action)) as T;
     } catch (error) {
-      throw refusal(error) ?? error;
+      throw refusal(error, 'The calendar was changed since you opened it; reload to see the change, then edit again.') ?? error;
     }
   }
 

@@ -3,7 +3,8 @@ import { errors } from '@strapi/utils';
 
 import type { PostalAddress, StructuredName, TypedValue } from '../content-types/structured-values';
 import { ADDRESS_BOOK_UID, CONTACT_UID } from '../uids';
-import { badRequest, ContactAdminError, STALE_MESSAGE } from './errors';
+import { AdminApiError, badRequest, refusal } from '../admin-api';
+import { STALE_MESSAGE } from './errors';
 import { contactFields, listQuery, objectBody } from './input';
 import type { AdminAddressBook, ContactDetail, ContactPhoto, ContactSummary, Pagination } from './types';
 
@@ -41,14 +42,6 @@ function photoOf(file: MediaRow | null | undefined): ContactPhoto | null {
   return { id: file.id, name: file.name, url: file.url, thumbnailUrl: file.formats?.thumbnail?.url ?? file.url };
 }
 
-/** How the API speaks of a write the document rules refused: a stale etag is a conflict, the rest bad input. */
-export function refusal(error: unknown): ContactAdminError | null {
-  if (!(error instanceof errors.ValidationError)) return null;
-  const details = error.details as { errors?: Array<{ path?: unknown[] }> } | undefined;
-  if (details?.errors?.some((problem) => problem.path?.[0] === 'etag')) return new ContactAdminError(409, STALE_MESSAGE);
-  return new ContactAdminError(400, error.message);
-}
-
 /** Case- and accent-insensitive matching, and phone numbers also by their digits ("030 1234" finds "+49 30 1234"). */
 function matcher(q: string): (row: SearchRow) => boolean {
   const fold = (value: string) => value.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -75,7 +68,7 @@ export function createContactAdmin(strapi: Core.Strapi) {
       id: number;
       documentId: string;
     } | null;
-    if (!found) throw new ContactAdminError(404, `No address book with documentId "${documentId}".`);
+    if (!found) throw new AdminApiError(404, `No address book with documentId "${documentId}".`);
     return found;
   }
 
@@ -84,7 +77,7 @@ export function createContactAdmin(strapi: Core.Strapi) {
       where: { documentId },
       populate: { photo: true, addressBook: { select: ['documentId'] } },
     })) as (Data & { photo?: MediaRow | null; addressBook?: { documentId: string } | null }) | null;
-    if (!row) throw new ContactAdminError(404, `No contact with documentId "${documentId}".`);
+    if (!row) throw new AdminApiError(404, `No contact with documentId "${documentId}".`);
     return {
       documentId,
       addressBook: row.addressBook?.documentId ?? null,
@@ -118,7 +111,7 @@ export function createContactAdmin(strapi: Core.Strapi) {
     try {
       return await run();
     } catch (error) {
-      throw refusal(error) ?? error;
+      throw refusal(error, STALE_MESSAGE) ?? error;
     }
   }
 
@@ -195,7 +188,7 @@ export function createContactAdmin(strapi: Core.Strapi) {
       const fields = contactFields(input, ['etag']);
       if (typeof etag !== 'string' || etag === '') throw badRequest('"etag" is required: the etag of the contact as it was loaded, so that no app\'s change is overwritten.');
       const current = await detail(documentId);
-      if (current.etag !== etag) throw new ContactAdminError(409, STALE_MESSAGE);
+      if (current.etag !== etag) throw new AdminApiError(409, STALE_MESSAGE);
       if ('fullName' in fields && !fields.fullName) throw badRequest('"fullName" must not be empty: it is the name contacts apps show (FN).');
       await checkPhoto(fields.photo);
       // The etag goes along: the document rules compare it again as they write, closing the gap since the read.
@@ -206,7 +199,7 @@ export function createContactAdmin(strapi: Core.Strapi) {
     async remove(documentId: string, query: Record<string, unknown>): Promise<{ documentId: string }> {
       const current = await detail(documentId);
       const { etag } = query;
-      if (etag !== undefined && etag !== current.etag) throw new ContactAdminError(409, STALE_MESSAGE);
+      if (etag !== undefined && etag !== current.etag) throw new AdminApiError(409, STALE_MESSAGE);
       await write(() => documents().delete({ documentId }));
       return { documentId };
     },

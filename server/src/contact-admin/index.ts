@@ -1,3 +1,3 @@
-export { createContactAdmin, refusal } from './contacts';
-export { ContactAdminError } from './errors';
+export { createContactAdmin } from './contacts';
+export { STALE_MESSAGE } from './errors';
 export type * from './types';

@@ -1,5 +1,5 @@
 import { checkStructuredValue, type StructuredKind } from '../content-types/structured-values';
-import { badRequest } from './errors';
+import { badRequest } from '../admin-api';
 import type { ContactInput } from './types';
 
 type Data = Record<string, unknown>;

@@ -1,37 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 
-import { CalendarAdminError, createCalendarAdmin, refusal } from '../calendar-admin';
-
-const param = (ctx: Context, name: string): string => {
-  const value = (ctx.params as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-};
-
-const errorNames: Record<number, string> = { 400: 'ValidationError', 404: 'NotFoundError', 409: 'ConflictError' };
-
-/** Answers in Strapi's error shape, so that the admin's fetch client shows the message. */
-function fail(ctx: Context, error: CalendarAdminError): void {
-  ctx.status = error.status;
-  ctx.body = { data: null, error: { status: error.status, name: errorNames[error.status], message: error.message, details: {} } };
-}
+import { answer as answerWith, param } from '../admin-api';
+import { createCalendarAdmin } from '../calendar-admin';
 
 /** The admin's calendar panel: a calendar's fields, shares and links (server/src/calendar-admin). */
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const calendars = createCalendarAdmin(strapi);
-
-  async function answer(ctx: Context, action: () => Promise<unknown>, status = 200): Promise<void> {
-    try {
-      const data = await action();
-      ctx.status = status;
-      ctx.body = data === undefined ? null : { data };
-      if (data === undefined) ctx.status = 204;
-    } catch (error) {
-      const known = refusal(error);
-      if (!known) throw error;
-      fail(ctx, known);
-    }
-  }
+  const answer = (ctx: Context, action: () => Promise<unknown>, status?: number) => answerWith(ctx, action, { status });
 
   const body = (ctx: Context): unknown => (ctx.request as { body?: unknown }).body;
   const id = (ctx: Context) => param(ctx, 'documentId');

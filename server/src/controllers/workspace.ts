@@ -1,36 +1,13 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 
-import { createWorkspaceEvents, listCalendars, listOccurrences, parseWindow, refusal, resolveCalendars, WorkspaceError } from '../workspace';
-
-const param = (ctx: Context, name: string): string => {
-  const value = (ctx.params as Record<string, unknown> | undefined)?.[name];
-  return typeof value === 'string' ? value : '';
-};
-
-const errorNames: Record<number, string> = { 400: 'ValidationError', 404: 'NotFoundError', 409: 'ConflictError' };
-
-/** Answers in Strapi's error shape, so that the admin's fetch client shows the message. */
-function fail(ctx: Context, error: WorkspaceError): void {
-  ctx.status = error.status;
-  ctx.body = { data: null, error: { status: error.status, name: errorNames[error.status], message: error.message, details: {} } };
-}
+import { answer as answerWith, param } from '../admin-api';
+import { createWorkspaceEvents, listCalendars, listOccurrences, parseWindow, resolveCalendars, STALE_MESSAGE } from '../workspace';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const events = createWorkspaceEvents(strapi);
-
-  /** Runs an action; the workspace's own refusals and the document rules' answer with their message, not a 500. */
-  async function answer(ctx: Context, action: () => Promise<unknown>, status = 200): Promise<void> {
-    try {
-      const data = await action();
-      ctx.status = status;
-      ctx.body = { data };
-    } catch (error) {
-      const known = error instanceof WorkspaceError ? error : refusal(error);
-      if (!known) throw error;
-      fail(ctx, known);
-    }
-  }
+  const answer = (ctx: Context, action: () => Promise<unknown>, status?: number) =>
+    answerWith(ctx, action, { status, staleMessage: STALE_MESSAGE });
 
   const body = (ctx: Context): unknown => (ctx.request as { body?: unknown }).body;
 

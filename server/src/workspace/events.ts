@@ -6,7 +6,8 @@ import { parseCalendarText } from '../ical/document';
 import { budgetedIterator, ExpansionBudget, EXPANSION_STEPS, instances, recurrenceSets } from '../ical/occurrences';
 import { DAY_MS, dateString, instantOf, timeValue } from '../ical/times';
 import { CALENDAR_UID, EVENT_UID } from '../uids';
-import { badRequest, STALE_MESSAGE, WorkspaceError } from './errors';
+import { AdminApiError, badRequest, refusal } from '../admin-api';
+import { STALE_MESSAGE } from './errors';
 import { fieldsOf, objectBody, recurrenceIdMs, ruleUntil, ruleWithCount, schedule, updateOf, type FieldsInput, type Scope } from './input';
 
 type Data = Record<string, unknown>;
@@ -42,14 +43,6 @@ export interface WriteResult {
 
 const iso = (value: unknown): string | null => (value === null || value === undefined ? null : new Date(value as string).toISOString());
 
-/** How the workspace speaks of a write the document rules refused: a stale etag is a conflict, the rest bad input. */
-export function refusal(error: unknown): WorkspaceError | null {
-  if (!(error instanceof errors.ValidationError)) return null;
-  const details = error.details as { errors?: Array<{ path?: unknown[] }> } | undefined;
-  if (details?.errors?.some((problem) => problem.path?.[0] === 'etag')) return new WorkspaceError(409, STALE_MESSAGE);
-  return new WorkspaceError(400, error.message);
-}
-
 export function createWorkspaceEvents(strapi: Core.Strapi) {
   const rows = () => strapi.db.query(EVENT_UID as never);
   const documents = () => strapi.documents(EVENT_UID as never);
@@ -59,7 +52,7 @@ export function createWorkspaceEvents(strapi: Core.Strapi) {
       where: { documentId, publishedAt: { $null: true } },
       populate: { calendar: { select: ['documentId'] } },
     })) as (Data & { calendar?: { documentId: string } | null }) | null;
-    if (!row || row.componentType !== 'VEVENT') throw new WorkspaceError(404, `No event with documentId "${documentId}".`);
+    if (!row || row.componentType !== 'VEVENT') throw new AdminApiError(404, `No event with documentId "${documentId}".`);
     const published = await rows().count({ where: { documentId, publishedAt: { $notNull: true } } });
     return {
       documentId,
@@ -99,7 +92,7 @@ export function createWorkspaceEvents(strapi: Core.Strapi) {
     try {
       return (await strapi.db.transaction(write)) as T;
     } catch (error) {
-      throw refusal(error) ?? error;
+      throw refusal(error, STALE_MESSAGE) ?? error;
     }
   }
 
@@ -207,7 +200,7 @@ export function createWorkspaceEvents(strapi: Core.Strapi) {
     async update(documentId: string, body: unknown): Promise<WriteResult> {
       const input = updateOf(objectBody(body));
       const event = await current(documentId);
-      if (event.etag !== input.etag) throw new WorkspaceError(409, STALE_MESSAGE);
+      if (event.etag !== input.etag) throw new AdminApiError(409, STALE_MESSAGE);
       const scope: Scope = event.rrule || input.scope === 'all' ? input.scope : 'all';
       if (scope === 'all') {
         await inTransaction(() => updateAll(event, input.fields, input.etag, input.publish));
@@ -256,7 +249,7 @@ export function createWorkspaceEvents(strapi: Core.Strapi) {
     async remove(documentId: string, query: Record<string, unknown>): Promise<WriteResult> {
       const event = await current(documentId);
       const { etag, scope = 'all', recurrenceId } = query;
-      if (etag !== undefined && etag !== event.etag) throw new WorkspaceError(409, STALE_MESSAGE);
+      if (etag !== undefined && etag !== event.etag) throw new AdminApiError(409, STALE_MESSAGE);
       if (scope !== 'all' && scope !== 'this' && scope !== 'following') throw badRequest('"scope" must be "all", "this" or "following".');
       const splitMs = typeof recurrenceId === 'string' && recurrenceId !== '' ? recurrenceIdMs(recurrenceId) : null;
       if (scope !== 'all' && splitMs === null) throw badRequest(`"recurrenceId" is required with scope "${String(scope)}": it names the occurrence.`);

@@ -2,5 +2,5 @@
 export { listCalendars } from './calendars';
 export { listOccurrences, parseWindow, resolveCalendars, MAX_WINDOW_DAYS } from './occurrences';
 export type { EventStatus, WorkspaceCalendar, WorkspaceOccurrence } from './types';
-export { createWorkspaceEvents, refusal, type WriteResult } from './events';
-export { WorkspaceError, STALE_MESSAGE } from './errors';
+export { createWorkspaceEvents, type WriteResult } from './events';
+export { STALE_MESSAGE } from './errors';

@@ -1,7 +1,7 @@
 import ICAL from 'ical.js';
 
 import { DAY_MS } from '../ical/times';
-import { badRequest } from './errors';
+import { badRequest } from '../admin-api';
 
 /** The event fields an editor sets in the workspace, as the document service takes them. */
 export interface FieldsInput {

@@ -11,7 +11,7 @@ import {
 } from '../ical/occurrences';
 import { DAY_MS, dateString, instantOf } from '../ical/times';
 import { CALENDAR_UID, EVENT_UID } from '../uids';
-import { badRequest } from './errors';
+import { badRequest } from '../admin-api';
 import type { EventStatus, WorkspaceOccurrence } from './types';
 
 /** The widest window one request may ask for: a year view plus some margin. */
