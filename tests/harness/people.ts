@@ -39,3 +39,37 @@ export async function registerAdmin(server: TestServer): Promise<string> {
   if (!response.ok || !body.data?.token) throw new Error(`admin registration failed: ${response.status} ${JSON.stringify(body)}`);
   return body.data.token;
 }
+
+export interface Editor {
+  /** The editor's admin bearer token. */
+  token: string;
+  /** Gives Strapi's Editor role exactly these plugin actions (e.g. 'events.read'), replacing what it had. */
+  grant(...actions: string[]): Promise<void>;
+}
+
+/** An admin user with Strapi's Editor role, signed in; `adminToken` (a Super Admin's) changes the role's actions. */
+export async function createEditor(server: TestServer, adminToken: string): Promise<Editor> {
+  const role = (await server.strapi.db.query('admin::role' as never).findOne({ where: { code: 'strapi-editor' } })) as { id: number };
+  counter += 1;
+  const email = `editor${counter}_${Date.now().toString(36)}@example.test`;
+  const password = 'Editor-password-1';
+  await server.strapi.service('admin::user').create({ firstname: 'Eddie', lastname: 'Editor', email, password, isActive: true, roles: [role.id] });
+  const login = await fetch(`${server.origin}/admin/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  const body = (await login.json()) as { data?: { token?: string } };
+  if (!body.data?.token) throw new Error(`the editor could not sign in: ${login.status}`);
+  return {
+    token: body.data.token,
+    async grant(...actions: string[]) {
+      const response = await fetch(`${server.origin}/admin/roles/${role.id}/permissions`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${adminToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ permissions: actions.map((action) => ({ action: `plugin::caldav.${action}`, subject: null, properties: {}, conditions: [] })) }),
+      });
+      if (!response.ok) throw new Error(`granting ${actions.join(', ')} failed: ${response.status}`);
+    },
+  };
+}

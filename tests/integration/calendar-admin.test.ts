@@ -5,7 +5,7 @@
 
 import { propfindBody, readMultistatus } from '../harness/dav';
 import { http, type HttpResponse } from '../harness/http';
-import { createUser, registerAdmin, type TestUser } from '../harness/people';
+import { createEditor, createUser, registerAdmin, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
 import type { CalendarDetails, SharingCandidates } from '../../server/src/calendar-admin/types';
 
@@ -221,20 +221,8 @@ test('sharing candidates: users whose username or email contains the text (not b
 
 test('every route needs its admin action: an Editor without it gets 403, with it 200', async () => {
   const { documentId } = await server.collections.createCalendar({ owner: owner.documentId, name: 'Guarded', slug: 'guarded' });
-  const editorRole = (await server.strapi.db.query('admin::role' as never).findOne({ where: { code: 'strapi-editor' } })) as { id: number };
-  await server.strapi.service('admin::user').create({
-    firstname: 'Eddie',
-    lastname: 'Editor',
-    email: 'editor@example.test',
-    password: 'Editor-password-1',
-    isActive: true,
-    roles: [editorRole.id],
-  });
-  const login = await http(server.origin, 'POST', '/admin/login', {
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: 'editor@example.test', password: 'Editor-password-1' }),
-  });
-  const editorToken = login.json<{ data: { token: string } }>().data.token;
+  const editor = await createEditor(server, adminToken);
+  const editorToken = editor.token;
 
   const requests: Array<[string, string, unknown]> = [
     ['GET', `/calendars/${documentId}`, undefined],
@@ -250,12 +238,7 @@ test('every route needs its admin action: an Editor without it gets 403, with it
     expect([method, path, (await api(method, path, body, editorToken)).status]).toEqual([method, path, 403]);
   }
 
-  const granted = await http(server.origin, 'PUT', `/admin/roles/${editorRole.id}/permissions`, {
-    bearer: adminToken,
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ permissions: [{ action: 'plugin::caldav.calendars.read', subject: null, properties: {}, conditions: [] }] }),
-  });
-  expect(granted.status).toBe(200);
+  await editor.grant('calendars.read');
   expect((await api('GET', `/calendars/${documentId}`, undefined, editorToken)).status).toBe(200);
   expect((await api('PUT', `/calendars/${documentId}`, { name: 'Changed' }, editorToken)).status).toBe(403);
   expect((await ok('GET', `/calendars/${documentId}`)).name).toBe('Guarded');

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 
 import { davClient, readMultistatus } from '../harness/dav';
 import { http, type HttpResponse } from '../harness/http';
-import { createUser, registerAdmin, type TestUser } from '../harness/people';
+import { createEditor, createUser, registerAdmin, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
 
 interface Summary {
@@ -308,21 +308,8 @@ describe('permissions', () => {
     expect((await api('GET', '/address-books', undefined, null)).status).toBe(401);
     expect((await api('GET', `/address-books/${bookId}/contacts`, undefined, null)).status).toBe(401);
 
-    const editorRole = (await server.strapi.db.query('admin::role' as never).findOne({ where: { code: 'strapi-editor' } })) as { id: number };
-    await server.strapi.service('admin::user').create({
-      firstname: 'Eddie',
-      lastname: 'Editor',
-      email: 'editor@example.test',
-      password: 'Editor-password-1',
-      isActive: true,
-      roles: [editorRole.id],
-    });
-    const login = await http(server.origin, 'POST', '/admin/login', {
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: 'editor@example.test', password: 'Editor-password-1' }),
-    });
-    expect(login.status).toBe(200);
-    const editorToken = login.json<{ data: { token: string } }>().data.token;
+    const editor = await createEditor(server, adminToken);
+    const editorToken = editor.token;
 
     const [turing] = (await list('?q=turing')).data;
     expect((await api('GET', '/address-books', undefined, editorToken)).status).toBe(403);
@@ -330,12 +317,7 @@ describe('permissions', () => {
     expect((await api('GET', `/contacts/${turing.documentId}`, undefined, editorToken)).status).toBe(403);
 
     // Reading only: writes stay refused.
-    const granted = await http(server.origin, 'PUT', `/admin/roles/${editorRole.id}/permissions`, {
-      bearer: adminToken,
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ permissions: [{ action: 'plugin::caldav.contacts.read', subject: null, properties: {}, conditions: [] }] }),
-    });
-    expect(granted.status).toBe(200);
+    await editor.grant('contacts.read');
     expect((await api('GET', '/address-books', undefined, editorToken)).status).toBe(200);
     expect((await api('GET', `/contacts/${turing.documentId}`, undefined, editorToken)).status).toBe(200);
     expect((await api('PUT', `/contacts/${turing.documentId}`, { title: 'Nope', etag: turing.etag }, editorToken)).status).toBe(403);

@@ -7,7 +7,7 @@
 import { davClient, propfindBody, readMultistatus } from '../harness/dav';
 import { calendarObject, NEW_YORK_VTIMEZONE } from '../harness/feeds';
 import { http, type HttpResponse } from '../harness/http';
-import { createUser, registerAdmin, type TestUser } from '../harness/people';
+import { createEditor, createUser, registerAdmin, type Editor, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
 
 interface JobState {
@@ -438,33 +438,13 @@ describe('importing and exporting vCards', () => {
 
 describe('permissions', () => {
   let editorToken: string;
-  let editorRole: number;
+  let grant: Editor['grant'];
 
   beforeAll(async () => {
-    editorRole = ((await server.strapi.db.query('admin::role' as never).findOne({ where: { code: 'strapi-editor' } })) as { id: number }).id;
-    await server.strapi.service('admin::user').create({
-      firstname: 'Eddie',
-      lastname: 'Editor',
-      email: 'editor@example.test',
-      password: 'Editor-password-1',
-      isActive: true,
-      roles: [editorRole],
-    });
-    const login = await http(server.origin, 'POST', '/admin/login', {
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: 'editor@example.test', password: 'Editor-password-1' }),
-    });
-    editorToken = login.json<{ data: { token: string } }>().data.token;
+    const editor = await createEditor(server, adminToken);
+    editorToken = editor.token;
+    grant = editor.grant;
   });
-
-  const grant = async (...actions: string[]) => {
-    const response = await http(server.origin, 'PUT', `/admin/roles/${editorRole}/permissions`, {
-      bearer: adminToken,
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ permissions: actions.map((action) => ({ action: `plugin::caldav.${action}`, subject: null, properties: {}, conditions: [] })) }),
-    });
-    expect(response.status).toBe(200);
-  };
 
   const requests = (token: string | undefined) => [
     upload('calendars', work.documentId, exported, token),

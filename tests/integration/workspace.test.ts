@@ -5,7 +5,7 @@
 
 import { davClient, readMultistatus, vevent } from '../harness/dav';
 import { http, type HttpResponse } from '../harness/http';
-import { createUser, registerAdmin, type TestUser } from '../harness/people';
+import { createEditor, createUser, registerAdmin, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
 
 interface Occurrence {
@@ -302,27 +302,15 @@ describe('recurring series', () => {
 });
 
 test('an admin role needs the events actions', async () => {
-  const editorRole = (await server.strapi.db.query('admin::role' as never).findOne({ where: { code: 'strapi-editor' } })) as { id: number };
-  await server.strapi.service('admin::user').create({
-    firstname: 'Eddie', lastname: 'Editor', email: 'editor@example.test', password: 'Editor-password-1', isActive: true, roles: [editorRole.id],
-  });
-  const login = await http(server.origin, 'POST', '/admin/login', {
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ email: 'editor@example.test', password: 'Editor-password-1' }),
-  });
-  const editorToken = login.json<{ data: { token: string } }>().data.token;
+  const editor = await createEditor(server, adminToken);
+  const editorToken = editor.token;
   const window = '/occurrences?start=2026-01-01T00:00:00Z&end=2026-02-01T00:00:00Z';
   expect((await api('GET', window, editorToken)).status).toBe(403);
   expect((await api('GET', '/calendars', editorToken)).status).toBe(403);
   expect((await api('POST', '/events', editorToken, { calendar: calendarId, start: '2026-01-05T09:00:00Z' })).status).toBe(403);
   expect((await api('GET', window, '')).status).toBe(401);
 
-  const granted = await http(server.origin, 'PUT', `/admin/roles/${editorRole.id}/permissions`, {
-    bearer: adminToken,
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ permissions: [{ action: 'plugin::caldav.events.read', subject: null, properties: {}, conditions: [] }] }),
-  });
-  expect(granted.status).toBe(200);
+  await editor.grant('events.read');
   expect((await api('GET', window, editorToken)).status).toBe(200);
   expect((await api('GET', '/calendars', editorToken)).status).toBe(200);
   expect((await api('POST', '/events', editorToken, { calendar: calendarId, start: '2026-01-05T09:00:00Z' })).status).toBe(403);
