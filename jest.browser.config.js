@@ -12,6 +12,9 @@ module.exports = {
     '^.+\\.tsx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   modulePathIgnorePatterns: ['<rootDir>/demo/', '<rootDir>/dist/'],
+  // One demo site for the whole run.
+  globalSetup: '<rootDir>/tests/browser/global-setup.ts',
+  globalTeardown: '<rootDir>/tests/browser/global-teardown.ts',
   testTimeout: 300000,
   maxWorkers: 1,
 };

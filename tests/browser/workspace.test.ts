@@ -4,38 +4,11 @@
  * tests/browser/screenshots/ (not committed).
  */
 
-import fs from 'node:fs';
-import path from 'node:path';
+import { useBrowserSession } from './session';
 
-import { chromium, type Browser, type Page } from 'playwright-core';
-
-import { startDemo, type Demo } from './demo';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const shots = path.join(__dirname, 'screenshots');
 const SUMMARY = 'Browser test planning';
 
-let demo: Demo;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`);
-  fs.mkdirSync(shots, { recursive: true });
-  // DEMO_ORIGIN points the test at a demo that is already running (faster when working on the page).
-  demo = process.env.DEMO_ORIGIN ? { origin: process.env.DEMO_ORIGIN, stop: async () => undefined } : await startDemo();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  // UTC in the browser, so that the slot at 06:00 is 06:00Z.
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, timezoneId: 'UTC', locale: 'en-US' });
-  page = await context.newPage();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await demo?.stop();
-});
-
-const shot = (name: string) => page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+const session = useBrowserSession();
 
 /** The UTC start of the event with that summary, as a DAV client reads it (expanded, so in UTC). */
 async function davStart(summary: string): Promise<string | null> {
@@ -46,7 +19,7 @@ async function davStart(summary: string): Promise<string | null> {
     <c:prop-filter name="SUMMARY"><c:text-match>${summary}</c:text-match></c:prop-filter>
   </c:comp-filter></c:comp-filter></c:filter>
 </c:calendar-query>`;
-  const response = await fetch(`${demo.origin}/dav/calendars/demo/work/`, {
+  const response = await fetch(`${session.origin}/dav/calendars/demo/work/`, {
     method: 'REPORT',
     headers: { Authorization: `Basic ${Buffer.from('demo:demo-password').toString('base64')}`, Depth: '1', 'Content-Type': 'application/xml' },
     body,
@@ -68,8 +41,8 @@ async function eventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 10
 
 /** The centre of a day column at a time of day in the week view. */
 async function slotPoint(date: string, time: string): Promise<{ x: number; y: number }> {
-  const column = await page.locator(`.fc-timegrid-col[data-date="${date}"]`).boundingBox();
-  const lane = page.locator(`.fc-timegrid-slot-lane[data-time="${time}"]`);
+  const column = await session.page.locator(`.fc-timegrid-col[data-date="${date}"]`).boundingBox();
+  const lane = session.page.locator(`.fc-timegrid-slot-lane[data-time="${time}"]`);
   await lane.scrollIntoViewIfNeeded();
   const slot = await lane.boundingBox();
   if (!column || !slot) throw new Error(`no slot at ${date} ${time}`);
@@ -77,100 +50,95 @@ async function slotPoint(date: string, time: string): Promise<{ x: number; y: nu
 }
 
 test('an editor creates an event by selecting a slot and moves it by dragging; a DAV client sees both', async () => {
-  await page.goto(`${demo.origin}/admin/auth/login`);
-  await page.locator('input[name="email"]').fill('admin@demo.local');
-  await page.locator('input[name="password"]').fill('Demo-admin-1');
-  await shot('01-login');
-  await page.getByRole('button', { name: /login/i }).click();
-  await page.waitForURL(/\/admin(?!\/auth)/, { timeout: 30_000 });
+  await session.signIn();
 
-  await page.getByRole('link', { name: 'Calendar' }).first().click();
-  await page.locator('.fc-timegrid-col[data-date]').first().waitFor({ timeout: 30_000 });
-  await shot('02-calendar-week');
+  await session.page.getByRole('link', { name: 'Calendar' }).first().click();
+  await session.page.locator('.fc-timegrid-col[data-date]').first().waitFor({ timeout: 30_000 });
+  await session.shot('02-calendar-week');
 
   // The Monday of the week shown, from 06:00 to 07:00 (two half-hour slots).
-  const monday = (await page.locator('.fc-timegrid-col[data-date]').first().getAttribute('data-date')) as string;
+  const monday = (await session.page.locator('.fc-timegrid-col[data-date]').first().getAttribute('data-date')) as string;
   const from = await slotPoint(monday, '06:00:00');
   const to = await slotPoint(monday, '06:30:00');
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps: 5 });
-  await page.mouse.up();
+  await session.page.mouse.move(from.x, from.y);
+  await session.page.mouse.down();
+  await session.page.mouse.move(to.x, to.y, { steps: 5 });
+  await session.page.mouse.up();
 
-  const dialog = page.getByRole('dialog');
+  const dialog = session.page.getByRole('dialog');
   await dialog.getByLabel('Title').fill(SUMMARY);
-  await shot('03-new-event-panel');
+  await session.shot('03-new-event-panel');
   await dialog.getByRole('button', { name: 'Save and publish' }).click();
-  const event = page.locator('.fc-timegrid-event', { hasText: SUMMARY });
+  const event = session.page.locator('.fc-timegrid-event', { hasText: SUMMARY });
   await event.waitFor();
-  await shot('04-event-created');
+  await session.shot('04-event-created');
   expect(await eventually(() => davStart(SUMMARY), `${monday.replace(/-/g, '')}T060000Z`)).toBe(`${monday.replace(/-/g, '')}T060000Z`);
 
   // Drag it two hours later on the same day.
   const box = await event.boundingBox();
   if (!box) throw new Error('the new event is not on screen');
   const target = await slotPoint(monday, '08:00:00');
-  await page.mouse.move(box.x + box.width / 2, box.y + 8);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2, box.y + 20, { steps: 3 });
-  await page.mouse.move(target.x, target.y - (from.y - (box.y + 8)) + 0, { steps: 10 });
-  await page.mouse.up();
-  await page.getByText('Moved').first().waitFor();
-  await shot('05-event-moved');
+  await session.page.mouse.move(box.x + box.width / 2, box.y + 8);
+  await session.page.mouse.down();
+  await session.page.mouse.move(box.x + box.width / 2, box.y + 20, { steps: 3 });
+  await session.page.mouse.move(target.x, target.y - (from.y - (box.y + 8)) + 0, { steps: 10 });
+  await session.page.mouse.up();
+  await session.page.getByText('Moved').first().waitFor();
+  await session.shot('05-event-moved');
   expect(await eventually(() => davStart(SUMMARY), `${monday.replace(/-/g, '')}T080000Z`)).toBe(`${monday.replace(/-/g, '')}T080000Z`);
 
   // The other views show it too.
-  await page.getByRole('button', { name: 'Month' }).click();
-  await page.locator('.fc-daygrid-event', { hasText: SUMMARY }).waitFor();
-  await shot('06-month');
-  await page.getByRole('button', { name: 'Agenda' }).click();
-  await page.locator('.fc-list-event', { hasText: SUMMARY }).waitFor();
-  await shot('07-agenda');
+  await session.page.getByRole('button', { name: 'Month' }).click();
+  await session.page.locator('.fc-daygrid-event', { hasText: SUMMARY }).waitFor();
+  await session.shot('06-month');
+  await session.page.getByRole('button', { name: 'Agenda' }).click();
+  await session.page.locator('.fc-list-event', { hasText: SUMMARY }).waitFor();
+  await session.shot('07-agenda');
 });
 
-test('an administrator changes the feed refresh interval on the settings page; the feed says so at once', async () => {
-  await page.goto(`${demo.origin}/admin/settings/caldav/settings`);
-  const refresh = page.getByLabel('Refresh every (minutes)');
+test('an administrator changes the feed refresh interval on the settings session.page; the feed says so at once', async () => {
+  await session.page.goto(`${session.origin}/admin/settings/caldav/settings`);
+  const refresh = session.page.getByLabel('Refresh every (minutes)');
   await refresh.waitFor({ timeout: 30_000 });
-  await shot('08-settings');
+  await session.shot('08-settings');
   await refresh.fill('45');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByText('Settings saved; they apply now.').first().waitFor();
-  await shot('09-settings-saved');
-  const feed = await (await fetch(`${demo.origin}/dav/feeds/events.ics`)).text();
+  await session.page.getByRole('button', { name: 'Save' }).click();
+  await session.page.getByText('Settings saved; they apply now.').first().waitFor();
+  await session.shot('09-settings-saved');
+  const feed = await (await fetch(`${session.origin}/dav/feeds/events.ics`)).text();
   expect(feed).toContain('X-PUBLISHED-TTL:PT45M');
 
   // A value out of range is refused with the server's message, and nothing changes.
   await refresh.fill('1');
-  await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByText(/refreshMinutes/).first().waitFor();
-  await shot('10-settings-refused');
-  expect(await (await fetch(`${demo.origin}/dav/feeds/events.ics`)).text()).toContain('X-PUBLISHED-TTL:PT45M');
+  await session.page.getByRole('button', { name: 'Save' }).click();
+  await session.page.getByText(/refreshMinutes/).first().waitFor();
+  await session.shot('10-settings-refused');
+  expect(await (await fetch(`${session.origin}/dav/feeds/events.ics`)).text()).toContain('X-PUBLISHED-TTL:PT45M');
 
-  await page.getByRole('button', { name: 'Use the config file values' }).click();
-  await page.getByText('Settings saved; they apply now.').first().waitFor();
-  expect(await (await fetch(`${demo.origin}/dav/feeds/events.ics`)).text()).toContain('X-PUBLISHED-TTL:PT60M');
+  await session.page.getByRole('button', { name: 'Use the config file values' }).click();
+  await session.page.getByText('Settings saved; they apply now.').first().waitFor();
+  expect(await (await fetch(`${session.origin}/dav/feeds/events.ics`)).text()).toContain('X-PUBLISHED-TTL:PT60M');
 });
 
 test('support staff give a user an app password in the admin, which signs in until it is revoked', async () => {
   const propfindAs = (password: string) =>
-    fetch(`${demo.origin}/dav/`, {
+    fetch(`${session.origin}/dav/`, {
       method: 'PROPFIND',
       headers: { Authorization: `Basic ${Buffer.from(`demo:${password}`).toString('base64')}`, Depth: '0' },
     });
-  await page.goto(`${demo.origin}/admin/settings/caldav/app-passwords`);
-  await page.getByLabel('Find a user').fill('demo');
-  await page.getByRole('button', { name: /^demo \(/ }).click();
-  await page.getByText('App passwords of demo').waitFor();
-  await page.getByLabel('New app password for').fill('Tablet');
-  await page.getByRole('button', { name: 'Create' }).click();
-  const secret = page.getByLabel('Password for Tablet');
+  await session.page.goto(`${session.origin}/admin/settings/caldav/app-passwords`);
+  await session.page.getByLabel('Find a user').fill('demo');
+  await session.page.getByRole('button', { name: /^demo \(/ }).click();
+  await session.page.getByText('App passwords of demo').waitFor();
+  await session.page.getByLabel('New app password for').fill('Tablet');
+  await session.page.getByRole('button', { name: 'Create' }).click();
+  const secret = session.page.getByLabel('Password for Tablet');
   await secret.waitFor();
   const password = await secret.inputValue();
-  await shot('11-app-password-created');
+  await session.shot('11-app-password-created');
   expect((await propfindAs(password)).status).toBe(207);
 
-  await page.getByRole('button', { name: 'Revoke Tablet' }).click();
-  await page.getByText('Revoked "Tablet"').first().waitFor();
+  await session.page.getByRole('button', { name: 'Revoke Tablet' }).click();
+  await session.page.getByText('Revoked "Tablet"').first().waitFor();
   expect((await propfindAs(password)).status).toBe(401);
 });

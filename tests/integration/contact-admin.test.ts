@@ -5,20 +5,13 @@
 
 import sharp from 'sharp';
 
+import type { ContactSummary } from '../../server/src/contact-admin/types';
 import { davClient, readMultistatus } from '../harness/dav';
 import { http, type HttpResponse } from '../harness/http';
 import { createEditor, createUser, registerAdmin, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
 
-interface Summary {
-  documentId: string;
-  fullName: string | null;
-  organization: string | null;
-  email: string | null;
-  phone: string | null;
-  photoUrl: string | null;
-  etag: string | null;
-}
+type Summary = ContactSummary;
 
 interface Detail {
   documentId: string;

@@ -3,26 +3,13 @@
  * editors' writes through the document service, which DAV clients see at their next sync; a stale etag is refused.
  */
 
+import type { WorkspaceOccurrence } from '../../server/src/workspace/types';
 import { davClient, readMultistatus, vevent } from '../harness/dav';
 import { http, type HttpResponse } from '../harness/http';
 import { createEditor, createUser, registerAdmin, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
 
-interface Occurrence {
-  id: string;
-  documentId: string;
-  calendar: string;
-  summary: string | null;
-  start: string;
-  end: string;
-  allDay: boolean;
-  timezone: string | null;
-  recurring: boolean;
-  recurrenceId: string | null;
-  override: boolean;
-  status: 'published' | 'draft' | 'modified';
-  etag: string | null;
-}
+type Occurrence = WorkspaceOccurrence;
 
 interface Written {
   documentId: string;
