@@ -64,7 +64,9 @@ test('an editor opens the panel of a public calendar, sees its links and QR code
   // Share it with the second demo user, read-only: it appears in their own calendar home.
   expect(await homeOfDemo2()).not.toContain('/dav/calendars/demo2/events/');
   await panel.getByRole('tab', { name: 'Sharing' }).click();
-  await panel.getByRole('combobox', { name: 'Share with' }).fill('demo2');
+  const shareWith = panel.getByRole('combobox', { name: 'Share with' });
+  await shareWith.click();
+  await shareWith.pressSequentially('demo2', { delay: 20 });
   await session.page.getByRole('option', { name: /demo2/ }).first().click();
   await panel.getByRole('button', { name: 'Share', exact: true }).click();
   await panel.getByRole('list', { name: 'Shares' }).getByText('demo2').first().waitFor();
