@@ -1,0 +1,72 @@
+// @ts-check
+'use strict';
+
+/**
+ * The server under test: a real Strapi with the plugin's TypeScript source (compiled by swc on require, like
+ * tests/harness/child-strapi.js), on the database the parent chose through DATABASE_* variables. It creates the
+ * benchmark's user, a public calendar and an address book through the plugin's own services (PROPPATCH cannot
+ * make a calendar public), then tells the parent where they are and waits for 'stop'.
+ */
+
+const fs = require('node:fs');
+const path = require('node:path');
+const { transformSync } = require('@swc/core');
+
+require.extensions['.ts'] = (module, filename) => {
+  const source = fs.readFileSync(filename, 'utf8');
+  const { code } = transformSync(source, {
+    filename,
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  });
+  // @ts-ignore Module#_compile is internal but stable; the test harness relies on it too.
+  module._compile(code, filename);
+};
+
+const USERNAME = 'bench';
+const PASSWORD = 'bench-password-1';
+const CALENDAR_SLUG = 'bench-cal';
+const BOOK_SLUG = 'bench-book';
+
+async function main() {
+  const { createStrapi } = require('@strapi/strapi');
+  const appDir = path.join(__dirname, '..', 'tests', 'app');
+  const app = createStrapi({ appDir, distDir: appDir });
+  await app.load();
+  await app.listen();
+
+  const role = await app.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
+  const user = await app.plugin('users-permissions').service('user').add({
+    username: USERNAME,
+    email: `${USERNAME}@example.test`,
+    password: PASSWORD,
+    provider: 'local',
+    confirmed: true,
+    blocked: false,
+    role: role?.id,
+  });
+  const collections = app.plugin('caldav').service('collections');
+  await collections.createCalendar({ owner: user.documentId, name: 'Bench', slug: CALENDAR_SLUG, visibility: 'public' });
+  await collections.createAddressBook({ owner: user.documentId, name: 'Bench contacts', slug: BOOK_SLUG });
+
+  const origin = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (app.server.httpServer.address()).port}`;
+  /** @type {NonNullable<typeof process.send>} */ (process.send)({
+    origin,
+    user: USERNAME,
+    password: PASSWORD,
+    calendarUrl: `${origin}/dav/calendars/${USERNAME}/${CALENDAR_SLUG}/`,
+    addressBookUrl: `${origin}/dav/addressbooks/${USERNAME}/${BOOK_SLUG}/`,
+    feedUrl: `${origin}/dav/feeds/${CALENDAR_SLUG}.ics`,
+  });
+  process.on('message', async (message) => {
+    if (message === 'stop') {
+      await app.destroy();
+      process.exit(0);
+    }
+  });
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,590 @@
+// @ts-check
+'use strict';
+
+/**
+ * `npm run bench`: boots the plugin in a real Strapi on a fresh database (bench/child.js), seeds events and contacts
+ * over DAV, times the operations clients actually do, and optionally runs the same workload against another
+ * server (Radicale started by ../shared/reference-servers/radicale.sh, or any CalDAV calendar URL).
+ *
+ *   node bench/run.js [--events N] [--contacts N] [--compare-radicale] [--compare URL --user U --password P
+ *                     [--compare-book URL]] [--json-only]
+ *
+ * Loopback only; every measurement is bounded in count and time (see OPERATIONS).
+ */
+
+const http = require('node:http');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { fork, execFileSync } = require('node:child_process');
+const { makeEvent, expectedInWindow, makeContact, DAY_MS } = require('./data');
+
+// ---------------------------------------------------------------------------------------------------------------
+// Options
+
+/** @param {string[]} argv */
+function parseArgs(argv) {
+  const options = {
+    events: 10000,
+    contacts: /** @type {number | undefined} */ (undefined),
+    compare: /** @type {string | undefined} */ (undefined),
+    compareBook: /** @type {string | undefined} */ (undefined),
+    compareRadicale: false,
+    user: /** @type {string | undefined} */ (undefined),
+    password: /** @type {string | undefined} */ (undefined),
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    if (arg === '--events') options.events = Number(value());
+    else if (arg === '--contacts') options.contacts = Number(value());
+    else if (arg === '--compare') options.compare = value();
+    else if (arg === '--compare-book') options.compareBook = value();
+    else if (arg === '--compare-radicale') options.compareRadicale = true;
+    else if (arg === '--user') options.user = value();
+    else if (arg === '--password') options.password = value();
+    else if (arg === '--help' || arg === '-h') {
+      console.log(fs.readFileSync(__filename, 'utf8').split('*/')[0]);
+      process.exit(0);
+    } else throw new Error(`unknown option ${arg}`);
+  }
+  if (!Number.isInteger(options.events) || options.events < 20) throw new Error('--events must be an integer >= 20');
+  const contacts = options.contacts ?? Math.round(options.events / 5);
+  return { ...options, contacts };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// HTTP over one keep-alive connection, like a sync client
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+
+/**
+ * @param {string} method @param {string} url
+ * @param {{ auth?: string, headers?: Record<string, string>, body?: string }} [options]
+ * @returns {Promise<{ status: number, headers: http.IncomingHttpHeaders, body: string }>}
+ */
+function request(method, url, options = {}) {
+  return new Promise((resolve, reject) => {
+    const headers = { ...(options.headers ?? {}) };
+    if (options.auth) headers.Authorization = options.auth;
+    if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
+    const req = http.request(url, { method, headers, agent, timeout: 300000 }, (res) => {
+      const chunks = /** @type {Buffer[]} */ ([]);
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
+    req.on('error', reject);
+    if (options.body !== undefined) req.write(options.body);
+    req.end();
+  });
+}
+
+/** @param {{ status: number, body: string }} res @param {number[]} ok @param {string} what */
+function expectStatus(res, ok, what) {
+  if (!ok.includes(res.status)) throw new Error(`${what}: HTTP ${res.status} ${res.body.slice(0, 300)}`);
+}
+
+/** Every href in a multistatus, whatever the namespace prefix, as decoded last path segments. @param {string} xml */
+const hrefNames = (xml) =>
+  [...xml.matchAll(/<(?:[\w-]+:)?href>([^<]*)<\/(?:[\w-]+:)?href>/g)]
+    .map((m) => decodeURIComponent(m[1].trim().replace(/\/$/, '').split('/').pop() ?? ''))
+    .filter((name) => name.endsWith('.ics') || name.endsWith('.vcf'));
+/** @param {string} xml */
+const syncToken = (xml) => xml.match(/<(?:[\w-]+:)?sync-token>([^<]*)</)?.[1];
+
+/** Resident memory of a process in MiB (Linux), or null. @param {number | undefined} pid */
+function rssMiB(pid) {
+  if (!pid) return null;
+  try {
+    const kb = Number(fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)?.[1]);
+    return Math.round(kb / 1024);
+  } catch {
+    return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Timing
+
+/**
+ * Runs `step` up to `maxReps` times, stopping early once `budgetMs` is spent (after at least 3 runs), and reports
+ * percentiles of the timed part. `step` returns the milliseconds to count (so it can do untimed preparation).
+ * @param {string} operation @param {number} maxReps @param {number} budgetMs @param {(i: number) => Promise<number>} step
+ */
+async function measure(operation, maxReps, budgetMs, step) {
+  const durations = [];
+  const started = Date.now();
+  for (let i = 0; i < maxReps; i += 1) {
+    durations.push(await step(i));
+    if (i >= 2 && Date.now() - started > budgetMs) break;
+  }
+  return summarize(operation, durations);
+}
+
+/** @param {string} operation @param {number[]} durations */
+function summarize(operation, durations) {
+  const sorted = [...durations].sort((a, b) => a - b);
+  const pick = (/** @type {number} */ q) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  const total = durations.reduce((a, b) => a + b, 0);
+  return {
+    operation,
+    count: durations.length,
+    perSecond: round(durations.length / (total / 1000)),
+    p50: round(pick(0.5)),
+    p95: round(pick(0.95)),
+  };
+}
+
+/** @param {number} x */
+const round = (x) => (x >= 100 ? Math.round(x) : Math.round(x * 10) / 10);
+
+/** @param {() => Promise<unknown>} fn */
+async function timed(fn) {
+  const t = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Targets: the server under test and the one to compare with
+
+/**
+ * @typedef {{ label: string, calendarUrl: string, addressBookUrl?: string, feedUrl?: string, feedNote?: string,
+ *   auth: string, pid?: number, stop: () => Promise<void> }} Target
+ */
+
+/** @param {string} user @param {string} password */
+const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+/** A fresh, empty database of the kind DATABASE_CLIENT names (default SQLite), as tests/harness/database.ts does. */
+async function createDatabase() {
+  const client = process.env.DATABASE_CLIENT ?? 'sqlite';
+  const name = `caldav_bench_${Date.now().toString(36)}`;
+  const host = process.env.DATABASE_HOST ?? '127.0.0.1';
+  if (client === 'sqlite') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'caldav-bench-'));
+    return { env: { DATABASE_CLIENT: 'sqlite', DATABASE_FILENAME: path.join(dir, 'data.db') }, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+  }
+  if (client === 'postgres') {
+    const { Client } = require('pg');
+    const port = Number(process.env.DATABASE_PORT ?? 5432);
+    const user = process.env.DATABASE_USERNAME ?? 'postgres';
+    const password = process.env.DATABASE_PASSWORD ?? '';
+    const admin = async (/** @type {string} */ sql) => {
+      const connection = new Client({ host, port, user, password, database: 'postgres' });
+      await connection.connect();
+      try { await connection.query(sql); } finally { await connection.end(); }
+    };
+    await admin(`CREATE DATABASE "${name}"`);
+    return {
+      env: { DATABASE_CLIENT: 'postgres', DATABASE_NAME: name, DATABASE_HOST: host, DATABASE_PORT: String(port), DATABASE_USERNAME: user, DATABASE_PASSWORD: password },
+      drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    };
+  }
+  if (client === 'mysql') {
+    const mysql = require('mysql2/promise');
+    const port = Number(process.env.DATABASE_PORT ?? 3306);
+    const user = process.env.DATABASE_USERNAME ?? 'root';
+    const password = process.env.DATABASE_PASSWORD ?? '';
+    const admin = async (/** @type {string} */ sql) => {
+      const connection = await mysql.createConnection({ host, port, user, password });
+      try { await connection.query(sql); } finally { await connection.end(); }
+    };
+    await admin(`CREATE DATABASE \`${name}\``);
+    return {
+      env: { DATABASE_CLIENT: 'mysql', DATABASE_NAME: name, DATABASE_HOST: host, DATABASE_PORT: String(port), DATABASE_USERNAME: user, DATABASE_PASSWORD: password },
+      drop: () => admin(`DROP DATABASE IF EXISTS \`${name}\``),
+    };
+  }
+  throw new Error(`DATABASE_CLIENT must be sqlite, postgres or mysql (got "${client}")`);
+}
+
+/** @returns {Promise<Target>} */
+async function startStrapi() {
+  const database = await createDatabase();
+  const child = fork(path.join(__dirname, 'child.js'), [], {
+    env: { ...process.env, ...database.env, STRAPI_LOG_LEVEL: 'error', CALDAV_TEST_CONFIG: '{}' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  /** @type {any} */
+  const info = await new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    child.once('exit', (code) => reject(new Error(`the Strapi process exited with ${code} before it was ready`)));
+  });
+  return {
+    label: 'strapi-caldav',
+    calendarUrl: info.calendarUrl,
+    addressBookUrl: info.addressBookUrl,
+    feedUrl: info.feedUrl,
+    auth: basic(info.user, info.password),
+    pid: child.pid,
+    async stop() {
+      await new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(undefined);
+        child.once('exit', resolve);
+        child.send('stop');
+      });
+      await database.drop();
+    },
+  };
+}
+
+const RADICALE_SCRIPT = path.join(__dirname, '..', '..', 'shared', 'reference-servers', 'radicale.sh');
+
+/** Starts Radicale with the shared script and creates its calendar and address book. @returns {Promise<Target>} */
+async function startRadicale() {
+  const output = execFileSync('bash', [RADICALE_SCRIPT, 'start'], { encoding: 'utf8' });
+  /** @type {Record<string, string>} */
+  const vars = Object.fromEntries([...output.matchAll(/^(ROOT_URL|CAL_URL|USER|PASSWORD|PID)=(.*)$/gm)].map((m) => [m[1], m[2].trim()]));
+  const auth = basic(vars.USER, vars.PASSWORD);
+  const addressBookUrl = `${vars.ROOT_URL}${vars.USER}/bench-book/`;
+  await createCollections(vars.CAL_URL, addressBookUrl, auth);
+  return {
+    label: 'radicale',
+    calendarUrl: vars.CAL_URL,
+    addressBookUrl,
+    // Radicale has no feed URL; a GET of the calendar collection answers the whole calendar as one .ics.
+    feedUrl: vars.CAL_URL,
+    feedNote: 'GET of the calendar collection',
+    auth,
+    pid: Number(vars.PID),
+    stop: async () => void execFileSync('bash', [RADICALE_SCRIPT, 'stop'], { encoding: 'utf8' }),
+  };
+}
+
+/** MKCALENDAR and extended MKCOL (address book); an existing collection is accepted. */
+async function createCollections(/** @type {string} */ calendarUrl, /** @type {string | undefined} */ addressBookUrl, /** @type {string} */ auth) {
+  const cal = await request('MKCALENDAR', calendarUrl, {
+    auth,
+    headers: { 'Content-Type': 'application/xml' },
+    body: '<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>Bench</D:displayname></D:prop></D:set></C:mkcalendar>',
+  });
+  expectStatus(cal, [201, 405], `MKCALENDAR ${calendarUrl}`);
+  if (!addressBookUrl) return;
+  const book = await request('MKCOL', addressBookUrl, {
+    auth,
+    headers: { 'Content-Type': 'application/xml' },
+    body: '<?xml version="1.0"?><D:mkcol xmlns:D="DAV:" xmlns:CR="urn:ietf:params:xml:ns:carddav"><D:set><D:prop><D:resourcetype><D:collection/><CR:addressbook/></D:resourcetype><D:displayname>Bench contacts</D:displayname></D:prop></D:set></D:mkcol>',
+  });
+  expectStatus(book, [201, 405], `MKCOL ${addressBookUrl}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The workload
+
+const CALDAV_NS = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"';
+/** @param {Date} d */
+const utcStamp = (d) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+
+/**
+ * Seeds and measures one target. Returns the rows, the notes and the facts (seeding rate, RSS, check results).
+ * @param {Target} target @param {ReturnType<typeof parseArgs>} options @param {Date} today
+ */
+async function runWorkload(target, options, today) {
+  const { auth, calendarUrl } = target;
+  /** @type {ReturnType<typeof summarize>[]} */
+  const rows = [];
+  /** @type {string[]} */
+  const notes = [];
+  /** @type {Record<string, unknown>} */
+  const facts = { rssBeforeMiB: rssMiB(target.pid) };
+  const log = (/** @type {string} */ line) => console.error(`[${target.label}] ${line}`);
+
+  // Seeding: sequential PUTs, as a client's first upload would do.
+  log(`seeding ${options.events} events`);
+  const events = Array.from({ length: options.events }, (_, i) => makeEvent(i, today));
+  /** @type {Map<string, string>} */
+  const etags = new Map();
+  const seedDurations = [];
+  const seedStart = Date.now();
+  for (const event of events) {
+    seedDurations.push(
+      await timed(async () => {
+        const res = await request('PUT', calendarUrl + encodeURIComponent(event.name), {
+          auth,
+          headers: { 'Content-Type': 'text/calendar; charset=utf-8', 'If-None-Match': '*' },
+          body: event.ics(),
+        });
+        expectStatus(res, [201, 204], `PUT ${event.name}`);
+        if (res.headers.etag) etags.set(event.name, String(res.headers.etag));
+      }),
+    );
+  }
+  facts.seedSeconds = round((Date.now() - seedStart) / 1000);
+  facts.seedPutsPerSecond = round(options.events / ((Date.now() - seedStart) / 1000));
+  rows.push(summarize('seed PUT (create)', seedDurations));
+
+  // Contacts, when the target has an address book.
+  if (target.addressBookUrl && options.contacts > 0) {
+    log(`seeding ${options.contacts} contacts`);
+    const contactStart = Date.now();
+    for (let i = 0; i < options.contacts; i += 1) {
+      const contact = makeContact(i);
+      const res = await request('PUT', target.addressBookUrl + encodeURIComponent(contact.name), {
+        auth,
+        headers: { 'Content-Type': 'text/vcard; charset=utf-8', 'If-None-Match': '*' },
+        body: contact.vcf,
+      });
+      expectStatus(res, [201, 204], `PUT ${contact.name}`);
+    }
+    facts.contactPutsPerSecond = round(options.contacts / ((Date.now() - contactStart) / 1000));
+  }
+  facts.rssAfterSeedMiB = rssMiB(target.pid);
+
+  log('measuring');
+  // GET of single events, spread over the calendar.
+  rows.push(
+    await measure('GET event', 100, 10000, (i) =>
+      timed(async () => {
+        const res = await request('GET', calendarUrl + encodeURIComponent(events[(i * 97) % events.length].name), { auth });
+        expectStatus(res, [200], 'GET');
+      }),
+    ),
+  );
+
+  // PROPFIND Depth 1 with getetag: what every client does to find changes without sync-collection.
+  let propfindCount = 0;
+  rows.push(
+    await measure('PROPFIND depth 1 (getetag)', 10, 20000, () =>
+      timed(async () => {
+        const res = await request('PROPFIND', calendarUrl, {
+          auth,
+          headers: { Depth: '1', 'Content-Type': 'application/xml' },
+          body: '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>',
+        });
+        expectStatus(res, [207], 'PROPFIND');
+        propfindCount = hrefNames(res.body).length;
+      }),
+    ),
+  );
+  if (propfindCount !== events.length) notes.push(`PROPFIND listed ${propfindCount} events, ${events.length} were seeded`);
+
+  // One month's calendar-query with calendar-data, checked against the occurrences computed from the seed.
+  const monthStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1));
+  const monthEnd = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 2, 1));
+  const expected = expectedInWindow(events, monthStart, monthEnd);
+  const queryBody = `<?xml version="1.0"?><C:calendar-query ${CALDAV_NS}><D:prop><D:getetag/><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:time-range start="${utcStamp(monthStart)}" end="${utcStamp(monthEnd)}"/></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`;
+  /** @type {string[]} */
+  let got = [];
+  rows.push(
+    await measure(`calendar-query 1 month (${expected.size} hits)`, 10, 20000, () =>
+      timed(async () => {
+        const res = await request('REPORT', calendarUrl, { auth, headers: { Depth: '1', 'Content-Type': 'application/xml' }, body: queryBody });
+        expectStatus(res, [207], 'calendar-query');
+        got = hrefNames(res.body);
+      }),
+    ),
+  );
+  const gotSet = new Set(got);
+  const missing = [...expected].filter((n) => !gotSet.has(n));
+  const unexpected = [...gotSet].filter((n) => !expected.has(n));
+  facts.queryCheck = { expected: expected.size, returned: gotSet.size, missing: missing.length, unexpected: unexpected.length, ok: !missing.length && !unexpected.length };
+  if (missing.length || unexpected.length) {
+    notes.push(`calendar-query CHECK FAILED: ${missing.length} missing (e.g. ${missing.slice(0, 5).join(', ')}), ${unexpected.length} unexpected (e.g. ${unexpected.slice(0, 5).join(', ')})`);
+  } else notes.push(`calendar-query check passed: exactly the ${expected.size} expected events`);
+
+  // calendar-multiget of 50 hrefs.
+  const calendarPath = new URL(calendarUrl).pathname;
+  rows.push(
+    await measure('calendar-multiget 50', 30, 15000, (rep) => {
+      const hrefs = Array.from({ length: 50 }, (_, k) => `<D:href>${calendarPath}${encodeURIComponent(events[(rep * 50 + k) * 31 % events.length].name)}</D:href>`).join('');
+      return timed(async () => {
+        const res = await request('REPORT', calendarUrl, {
+          auth,
+          headers: { Depth: '1', 'Content-Type': 'application/xml' },
+          body: `<?xml version="1.0"?><C:calendar-multiget ${CALDAV_NS}><D:prop><D:getetag/><C:calendar-data/></D:prop>${hrefs}</C:calendar-multiget>`,
+        });
+        expectStatus(res, [207], 'calendar-multiget');
+      });
+    }),
+  );
+
+  // PUT update with If-Match (only SUMMARY changes, so the query check above stays true).
+  let edits = 0;
+  /** @param {number} index */
+  const update = async (index) => {
+    const event = events[index % events.length];
+    let etag = etags.get(event.name);
+    if (!etag) etag = String((await request('HEAD', calendarUrl + encodeURIComponent(event.name), { auth })).headers.etag);
+    edits += 1;
+    const res = await request('PUT', calendarUrl + encodeURIComponent(event.name), {
+      auth,
+      headers: { 'Content-Type': 'text/calendar; charset=utf-8', 'If-Match': etag },
+      body: event.ics(`Edited ${edits}`),
+    });
+    expectStatus(res, [200, 201, 204], `PUT If-Match ${event.name}`);
+    if (res.headers.etag) etags.set(event.name, String(res.headers.etag));
+    else etags.delete(event.name);
+  };
+  rows.push(await measure('PUT update (If-Match)', 50, 15000, (i) => timed(() => update(i * 13 + 1))));
+
+  // PUT create of new events (in their own name space, so the seeded data stays as computed).
+  rows.push(
+    await measure('PUT create', 50, 15000, (i) =>
+      timed(async () => {
+        const event = makeEvent(i, today, 'new');
+        const res = await request('PUT', calendarUrl + encodeURIComponent(event.name), {
+          auth,
+          headers: { 'Content-Type': 'text/calendar; charset=utf-8', 'If-None-Match': '*' },
+          body: event.ics(),
+        });
+        expectStatus(res, [201, 204], 'PUT create');
+      }),
+    ),
+  );
+
+  // sync-collection, initial and after 10 changes.
+  const syncBody = (/** @type {string} */ token) =>
+    `<?xml version="1.0"?><D:sync-collection xmlns:D="DAV:"><D:sync-token>${token}</D:sync-token><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`;
+  const probe = await request('REPORT', calendarUrl, { auth, headers: { 'Content-Type': 'application/xml' }, body: syncBody('') });
+  if (probe.status !== 207 || !syncToken(probe.body)) {
+    notes.push(`sync-collection skipped: not supported (HTTP ${probe.status})`);
+  } else {
+    rows.push(
+      await measure('sync-collection initial', 10, 20000, () =>
+        timed(async () => {
+          const res = await request('REPORT', calendarUrl, { auth, headers: { 'Content-Type': 'application/xml' }, body: syncBody('') });
+          expectStatus(res, [207], 'sync-collection');
+        }),
+      ),
+    );
+    let changedSeen = 0;
+    rows.push(
+      await measure('sync-collection after 10 changes', 5, 20000, async (rep) => {
+        const before = await request('REPORT', calendarUrl, { auth, headers: { 'Content-Type': 'application/xml' }, body: syncBody('') });
+        const token = syncToken(before.body) ?? '';
+        for (let k = 0; k < 10; k += 1) await update(1000 + rep * 10 + k);
+        return timed(async () => {
+          const res = await request('REPORT', calendarUrl, { auth, headers: { 'Content-Type': 'application/xml' }, body: syncBody(token) });
+          expectStatus(res, [207], 'sync-collection with token');
+          changedSeen = hrefNames(res.body).length;
+        });
+      }),
+    );
+    if (changedSeen !== 10) notes.push(`sync-collection after 10 changes listed ${changedSeen} hrefs`);
+  }
+
+  // The whole calendar as one .ics.
+  if (target.feedUrl) {
+    let bytes = 0;
+    rows.push(
+      await measure(`feed .ics (${target.feedNote ?? 'public feed'})`, 10, 20000, () =>
+        timed(async () => {
+          const res = await request('GET', /** @type {string} */ (target.feedUrl), target.feedNote ? { auth } : {});
+          expectStatus(res, [200], 'feed');
+          bytes = res.body.length;
+        }),
+      ),
+    );
+    facts.feedBytes = bytes;
+  } else notes.push('feed skipped: no feed URL');
+
+  // addressbook-query on FN, checked against the seeded contacts.
+  if (target.addressBookUrl && options.contacts > 0) {
+    const family = 'Garcia';
+    const expectedContacts = Array.from({ length: options.contacts }, (_, i) => makeContact(i)).filter((c) => c.family === family).length;
+    let hits = 0;
+    rows.push(
+      await measure(`addressbook-query FN (${expectedContacts} hits)`, 20, 15000, () =>
+        timed(async () => {
+          const res = await request('REPORT', /** @type {string} */ (target.addressBookUrl), {
+            auth,
+            headers: { Depth: '1', 'Content-Type': 'application/xml' },
+            body: `<?xml version="1.0"?><CR:addressbook-query xmlns:D="DAV:" xmlns:CR="urn:ietf:params:xml:ns:carddav"><D:prop><D:getetag/><CR:address-data/></D:prop><CR:filter><CR:prop-filter name="FN"><CR:text-match collation="i;unicode-casemap" match-type="contains">${family}</CR:text-match></CR:prop-filter></CR:filter></CR:addressbook-query>`,
+          });
+          expectStatus(res, [207], 'addressbook-query');
+          hits = hrefNames(res.body).length;
+        }),
+      ),
+    );
+    if (hits !== expectedContacts) notes.push(`addressbook-query returned ${hits} contacts, expected ${expectedContacts}`);
+  } else notes.push('addressbook-query skipped: no address book');
+
+  facts.rssAfterMiB = rssMiB(target.pid);
+  return { target: target.label, rows, notes, facts };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output
+
+/** @param {Awaited<ReturnType<typeof runWorkload>>[]} results */
+function printTables(results) {
+  const [ours, other] = results;
+  const key = (/** @type {string} */ op) => op.replace(/ \(.*\)$/, '');
+  const otherRows = new Map((other?.rows ?? []).map((r) => [key(r.operation), r]));
+  const header = ['operation', 'n', 'req/s', 'p50 ms', 'p95 ms'];
+  if (other) header.push(`${other.target} req/s`, 'p50 ms', 'p95 ms', `p50 ratio ${other.target}/ours`);
+  const lines = [header];
+  for (const row of ours.rows) {
+    const line = [row.operation, String(row.count), String(row.perSecond), String(row.p50), String(row.p95)];
+    if (other) {
+      const o = otherRows.get(key(row.operation));
+      line.push(...(o ? [String(o.perSecond), String(o.p50), String(o.p95), `${round(o.p50 / row.p50)}x`] : ['-', '-', '-', 'not supported']));
+    }
+    lines.push(line);
+  }
+  const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c].length)));
+  for (const [i, l] of lines.entries()) {
+    console.log(l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  for (const result of results) {
+    const f = result.facts;
+    console.log(`\n${result.target}: seeding ${f.seedPutsPerSecond} PUT/s (${f.seedSeconds} s); RSS ${f.rssBeforeMiB} MiB before, ${f.rssAfterSeedMiB} after seeding, ${f.rssAfterMiB} at the end`);
+    for (const note of result.notes) console.log(`  - ${note}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+async function main() {
+  const options = parseArgs(process.argv.slice(2));
+  const now = new Date();
+  const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const runStarted = Date.now();
+  /** @type {Awaited<ReturnType<typeof runWorkload>>[]} */
+  const results = [];
+
+  console.error(`booting Strapi with the plugin (${process.env.DATABASE_CLIENT ?? 'sqlite'})`);
+  const ours = await startStrapi();
+  try {
+    results.push(await runWorkload(ours, options, today));
+  } finally {
+    await ours.stop();
+  }
+
+  /** @type {Target | undefined} */
+  let other;
+  if (options.compareRadicale) other = await startRadicale();
+  else if (options.compare) {
+    if (!options.user || !options.password) throw new Error('--compare needs --user and --password');
+    const auth = basic(options.user, options.password);
+    const calendarUrl = options.compare.endsWith('/') ? options.compare : `${options.compare}/`;
+    await createCollections(calendarUrl, options.compareBook, auth);
+    other = { label: new URL(calendarUrl).host, calendarUrl, addressBookUrl: options.compareBook, feedUrl: calendarUrl, feedNote: 'GET of the calendar collection', auth, stop: async () => undefined };
+  }
+  if (other) {
+    try {
+      results.push(await runWorkload(other, options, today));
+    } finally {
+      await other.stop();
+    }
+  }
+
+  console.log(`\n${options.events} events, ${options.contacts} contacts, ${os.cpus().length} cores, node ${process.version}, ${process.env.DATABASE_CLIENT ?? 'sqlite'}\n`);
+  printTables(results);
+  console.log(`\nBENCH_JSON ${JSON.stringify({ events: options.events, contacts: options.contacts, cores: os.cpus().length, database: process.env.DATABASE_CLIENT ?? 'sqlite', seconds: round((Date.now() - runStarted) / 1000), results })}`);
+  agent.destroy();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+  agent.destroy();
+});
