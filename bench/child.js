@@ -28,11 +28,42 @@ const PASSWORD = 'bench-password-1';
 const CALENDAR_SLUG = 'bench-cal';
 const BOOK_SLUG = 'bench-book';
 
+/**
+ * BENCH_SQL_STATS=1: times every SQL statement the server runs and prints, at the end, the statements that took the
+ * most time in all (to find what a request spends its time on).
+ * @param {import('knex').Knex} knex
+ */
+function collectSqlStats(knex) {
+  /** @type {Map<string, number>} */
+  const started = new Map();
+  /** @type {Map<string, { count: number, ms: number }>} */
+  const totals = new Map();
+  knex.on('query', (query) => started.set(query.__knexQueryUid, performance.now()));
+  const finish = (/** @type {any} */ _error, /** @type {any} */ query) => {
+    const start = started.get(query.__knexQueryUid);
+    if (start === undefined) return;
+    started.delete(query.__knexQueryUid);
+    const entry = totals.get(query.sql) ?? { count: 0, ms: 0 };
+    entry.count += 1;
+    entry.ms += performance.now() - start;
+    totals.set(query.sql, entry);
+  };
+  knex.on('query-response', (_response, query) => finish(null, query));
+  knex.on('query-error', finish);
+  return {
+    print() {
+      const top = [...totals].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+      for (const [sql, { count, ms }] of top) console.error(`${ms.toFixed(0).padStart(8)} ms ${String(count).padStart(7)}x  ${sql.slice(0, 400)}`);
+    },
+  };
+}
+
 async function main() {
   const { createStrapi } = require('@strapi/strapi');
   const appDir = path.join(__dirname, '..', 'tests', 'app');
   const app = createStrapi({ appDir, distDir: appDir });
   await app.load();
+  const sqlStats = process.env.BENCH_SQL_STATS ? collectSqlStats(app.db.connection) : null;
   await app.listen();
 
   const role = await app.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
@@ -60,6 +91,7 @@ async function main() {
   });
   process.on('message', async (message) => {
     if (message === 'stop') {
+      if (sqlStats) sqlStats.print();
       await app.destroy();
       process.exit(0);
     }

@@ -211,6 +211,8 @@ async function startStrapi() {
   const child = fork(path.join(__dirname, 'child.js'), [], {
     env: { ...process.env, ...database.env, STRAPI_LOG_LEVEL: 'error', CALDAV_TEST_CONFIG: '{}' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // BENCH_CPU_PROFILE=DIR writes a V8 CPU profile of the server process there, to see where its time goes.
+    execArgv: process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [],
   });
   /** @type {any} */
   const info = await new Promise((resolve, reject) => {

@@ -6,6 +6,7 @@ import type { PluginConfig } from '../config';
 import type { Principal } from '../dav/backend';
 import type { Authentication } from '../dav/server';
 import { USER_UID } from '../uids';
+import { createSchema, tables } from '../store/sql';
 import { createAppPasswordStore } from './app-passwords';
 import { parseAuthorization } from './credentials';
 import { createLoginThrottle } from './login-throttle';
@@ -59,6 +60,17 @@ const isActive = (user: Pick<UserRow, 'blocked' | 'confirmed'>) => user.blocked 
 export function createPrincipalAuthenticator(strapi: Core.Strapi) {
   const remembered = new Map<string, RememberedCredential>();
   const users = () => strapi.db.query(USER_UID as never);
+  // Every request reads its user: plain SQL, without the query engine's per-query work.
+  let columns: Record<string, string> | null = null;
+  async function userWhere(attribute: 'id' | 'username', value: number | string): Promise<UserRow | null> {
+    const schema = createSchema(strapi);
+    columns ??= Object.fromEntries(userFields.map((field) => [field, schema.column(USER_UID, field)]));
+    const table = await tables(strapi);
+    const row = (await table(schema.table(USER_UID)).where(columns[attribute], value).first(columns)) as Record<string, unknown> | undefined;
+    if (!row) return null;
+    const flag = (value: unknown) => (value === null || value === undefined ? null : Boolean(value));
+    return { ...(row as unknown as UserRow), id: Number(row.id), confirmed: flag(row.confirmed), blocked: flag(row.blocked) };
+  }
   const appPasswords = createAppPasswordStore(strapi);
   const throttle = createLoginThrottle(() => (strapi.config.get('plugin::caldav') as PluginConfig).loginThrottle);
 
@@ -74,7 +86,7 @@ export function createPrincipalAuthenticator(strapi: Core.Strapi) {
     const key = credentialFingerprint(identifier, password);
     const cached = remembered.get(key);
     if (cached && cached.expiresAt > Date.now()) {
-      const user = (await users().findOne({ select: userFields, where: { id: cached.userId } })) as UserRow | null;
+      const user = await userWhere('id', cached.userId);
       if (user && isActive(user) && user.password === cached.passwordHash) return toPrincipal(user);
       remembered.delete(key);
     }
@@ -134,7 +146,7 @@ export function createPrincipalAuthenticator(strapi: Core.Strapi) {
     },
 
     async findByUsername(username: string): Promise<Principal | null> {
-      const user = (await users().findOne({ select: userFields, where: { username } })) as UserRow | null;
+      const user = await userWhere('username', username);
       return user && isActive(user) ? toPrincipal(user) : null;
     },
   };

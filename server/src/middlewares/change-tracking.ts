@@ -27,22 +27,8 @@ interface Visible {
  * API, a service call, publishing, unpublishing, a move to another collection), compares what clients could see
  * before and after it and appends the difference to the change log, in the write's own transaction.
  */
-/** How often a process prunes the change log as a side effect of writes (the cron job does it too, when enabled). */
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
-
 export function registerChangeTracking(strapi: Core.Strapi): void {
   const log = createChangeLog(strapi);
-  let lastPruned = 0;
-
-  /** Prunes at most once an hour per process, after the write that triggered it, without holding it up. */
-  function pruneSoon(): void {
-    if (Date.now() - lastPruned < PRUNE_EVERY_MS) return;
-    lastPruned = Date.now();
-    const { syncRetentionDays } = strapi.config.get('plugin::caldav') as { syncRetentionDays: number };
-    setImmediate(() => {
-      log.prune(syncRetentionDays).catch((error: unknown) => strapi.log.warn(`caldav: pruning the sync log failed: ${String(error)}`));
-    });
-  }
 
   async function visible(uid: string, tracked: Tracked, documentId: string): Promise<Visible | null> {
     const row = (await strapi.db.query(uid as never).findOne({
@@ -79,7 +65,6 @@ export function registerChangeTracking(strapi: Core.Strapi): void {
       if (before && (!after || moved)) add(before.collectionId, { name: before.name, removed: true });
       if (after && (!before || moved || before.etag !== after.etag)) add(after.collectionId, { name: after.name, removed: false });
       for (const [collectionId, entries] of changes) await log.record(tracked.collection, collectionId, entries);
-      if (changes.size > 0) pruneSoon();
       return result;
     });
   });

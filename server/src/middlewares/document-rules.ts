@@ -41,7 +41,7 @@ const structuredFields: Record<string, Record<string, StructuredKind>> = {
   [CONTACT_UID]: { name: 'name', emails: 'email', phones: 'phone', addresses: 'address', categories: 'text', members: 'text' },
 };
 
-function collectProblems(uid: string, data: Data): FieldProblem[] {
+export function collectProblems(uid: string, data: Data): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const add = (field: string, message: string) => problems.push({ path: [field], message, name: 'ValidationError' });
 

@@ -16,7 +16,6 @@ export function createAddressBookBackend(strapi: Core.Strapi): AddressBookBacken
     { collectionUid: ADDRESS_BOOK_UID, memberUid: CONTACT_UID, relation: 'addressBook', textField: 'vcard', extraFields: [] },
     (_row, common) => common,
   );
-  const contacts = () => strapi.db.query(CONTACT_UID as never);
   const documents = () => strapi.documents(CONTACT_UID as never);
 
   /** The photo fields for a client's vCard: an unchanged photo keeps its media file, a new inline one is uploaded. */
@@ -24,10 +23,10 @@ export function createAddressBookBackend(strapi: Core.Strapi): AddressBookBacken
     const uri = parsed.fields.photo?.uri ?? null;
     if (!uri) return { photo: null, photoDigest: null };
     const digest = photoDigest(uri);
-    const existing = (await contacts().findOne({
-      select: ['photoDigest'],
-      where: { ...store.membersWhere(book.documentId), resourceName: name },
-    })) as { photoDigest: string | null } | null;
+    const n = store.names();
+    const [existing] = (await store.memberRows(book.documentId, false, (query) =>
+      query.where(n.memberName, name).select({ photoDigest: `m.${n.memberColumn('photoDigest')}` }).limit(1),
+    )) as Array<{ photoDigest?: string | null }>;
     if (existing?.photoDigest === digest) return {};
     const label = parsed.fields.fullName ?? 'contact';
     return { photo: uri.startsWith('data:') ? await uploadPhoto(strapi, uri, label) : null, photoDigest: digest };
@@ -43,10 +42,7 @@ export function createAddressBookBackend(strapi: Core.Strapi): AddressBookBacken
     deleteAddressBook: (book: AddressBookInfo) => store.deleteWithMembers(book),
 
     async allObjects(book: AddressBookInfo) {
-      const rows = (await contacts().findMany({ select: store.memberFields, where: store.membersWhere(book.documentId) })) as Array<
-        Parameters<typeof store.toStoredMember>[0]
-      >;
-      return rows.map(store.toStoredMember);
+      return (await store.memberRows(book.documentId, true, (query) => query.orderBy(store.names().memberName))).map(store.toStoredMember);
     },
 
     async putObject(book: AddressBookInfo, name: string, data: string, parsed: ParsedVCard) {

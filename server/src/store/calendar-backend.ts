@@ -1,4 +1,5 @@
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
 
 import { componentTypes, type CalendarObject, type ComponentType } from '../ical';
 import type { CalendarBackend, CalendarChanges, CalendarInfo, Principal, PrincipalDirectory } from '../dav/backend';
@@ -9,6 +10,7 @@ import { toPrincipal } from '../auth/principals';
 import { createCollectionStore } from './collection-store';
 import { asDavWrite } from './dav-writes';
 import { eventDataFromObject, etagOf } from './event-data';
+import { createEventWriter } from './event-writes';
 
 const INVALID_CALENDAR_DATA = { ns: NS.CALDAV, name: 'valid-calendar-data' };
 
@@ -40,7 +42,7 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
       components: componentsOf(row.components),
     }),
   );
-  const events = () => strapi.db.query(EVENT_UID as never);
+  const writer = createEventWriter(strapi);
   const documents = () => strapi.documents(EVENT_UID as never);
 
   return {
@@ -54,32 +56,25 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
     deleteCalendar: (calendar: CalendarInfo) => store.deleteWithMembers(calendar),
 
     async queryObjects(calendar: CalendarInfo, range: TimeRange | null) {
-      const where: Record<string, unknown> = { ...store.membersWhere(calendar.documentId) };
-      if (range) {
+      const n = store.names();
+      const first = `m.${n.memberColumn('firstOccurrence')}`;
+      const last = `m.${n.memberColumn('lastOccurrence')}`;
+      const rows = await store.memberRows(calendar.documentId, true, (query) => {
         // Bounds include their ends. Objects without bounds (no dates, or endless series) stay candidates; the
         // exact filter decides.
-        where.$and = [
-          ...(range.end ? [{ $or: [{ firstOccurrence: { $null: true } }, { firstOccurrence: { $lte: range.end } }] }] : []),
-          ...(range.start ? [{ $or: [{ lastOccurrence: { $null: true } }, { lastOccurrence: { $gte: range.start } }] }] : []),
-        ];
-      }
-      const rows = (await events().findMany({ select: store.memberFields, where })) as Array<Parameters<typeof store.toStoredMember>[0]>;
+        if (range?.end) query.where((bound: Knex.QueryBuilder) => bound.whereNull(first).orWhere(first, '<=', range.end as Date));
+        if (range?.start) query.where((bound: Knex.QueryBuilder) => bound.whereNull(last).orWhere(last, '>=', range.start as Date));
+        return query.orderBy(n.memberName);
+      });
       return rows.map(store.toStoredMember);
     },
 
     async putObject(calendar: CalendarInfo, name: string, data: string, parsed: CalendarObject) {
-      const eventData = { ...eventDataFromObject(parsed, data), resourceName: name, calendar: calendar.documentId };
-      return store.writeTransaction([calendar.documentId], () =>
-        asDavWrite(async () => {
-          const existing = await store.memberRow(calendar, name, false);
-          if (existing) {
-            await documents().update({ documentId: existing.documentId, data: eventData as never, status: 'published' } as never);
-            return { etag: eventData.etag, created: false };
-          }
-          await documents().create({ data: eventData as never, status: 'published' } as never);
-          return { etag: eventData.etag, created: true };
-        }, INVALID_CALENDAR_DATA),
-      );
+      const eventData = eventDataFromObject(parsed, data);
+      writer.check({ ...eventData, resourceName: name });
+      const stored = await store.writeTransaction([calendar.documentId], () => writer.put(calendar.documentId, name, eventData));
+      if (stored.changed) writer.announce(stored.documentId, stored.created, { ...eventData, resourceName: name });
+      return { etag: stored.etag, created: stored.created };
     },
 
     async moveObject(from: CalendarInfo, name: string, to: CalendarInfo, newName: string) {

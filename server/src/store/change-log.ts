@@ -1,10 +1,13 @@
 import type { Core } from '@strapi/strapi';
 
+import { createId } from '@paralleldrive/cuid2';
+
 import { ADDRESS_BOOK_UID, CALENDAR_UID, SYNC_CHANGE_UID } from '../uids';
+import { createSchema, tables } from './sql';
 
 export type CollectionType = typeof CALENDAR_UID | typeof ADDRESS_BOOK_UID;
 
-const tables: Record<CollectionType, string> = {
+const tableOf: Record<CollectionType, string> = {
   [CALENDAR_UID]: 'caldav_calendars',
   [ADDRESS_BOOK_UID]: 'caldav_address_books',
 };
@@ -32,22 +35,49 @@ export const DEFAULT_RETENTION_DAYS = 30;
  */
 export function createChangeLog(strapi: Core.Strapi) {
   const changes = () => strapi.db.query(SYNC_CHANGE_UID as never);
+  let resolved: ReturnType<typeof resolveNames> | null = null;
+  const resolveNames = () => {
+    const schema = createSchema(strapi);
+    const column = (attribute: string) => schema.column(SYNC_CHANGE_UID, attribute);
+    return {
+      table: schema.table(SYNC_CHANGE_UID),
+      documentId: column('documentId'),
+      collectionId: column('collectionId'),
+      sequence: column('sequence'),
+      resourceName: column('resourceName'),
+      removed: column('removed'),
+      createdAt: column('createdAt'),
+      updatedAt: column('updatedAt'),
+      publishedAt: column('publishedAt'),
+    };
+  };
+  const names = () => (resolved ??= resolveNames());
 
-  return {
+  const changeLog = {
     /** Appends changes of one collection's members; call inside the transaction of the write. */
     async record(type: CollectionType, collectionId: string, entries: MemberChange[]): Promise<void> {
       if (entries.length === 0) return;
-      await strapi.db.transaction(async ({ trx }) => {
-        const table = () => strapi.db.connection(tables[type]).transacting(trx);
-        await table().where({ document_id: collectionId }).increment('sync_sequence', 1);
-        const row = (await table().where({ document_id: collectionId }).first('sync_sequence')) as { sync_sequence: number } | undefined;
+      await strapi.db.transaction(async () => {
+        const table = await tables(strapi);
+        const n = names();
+        await table(tableOf[type]).where({ document_id: collectionId }).increment('sync_sequence', 1);
+        const row = (await table(tableOf[type]).where({ document_id: collectionId }).first('sync_sequence')) as { sync_sequence: number } | undefined;
         if (!row) return; // The collection is gone with its log.
-        for (const entry of entries) {
-          await changes().create({
-            data: { collectionId, sequence: Number(row.sync_sequence), resourceName: entry.name, removed: entry.removed },
-          });
-        }
+        const now = new Date();
+        await table(n.table).insert(
+          entries.map((entry) => ({
+            [n.documentId]: createId(),
+            [n.collectionId]: collectionId,
+            [n.sequence]: Number(row.sync_sequence),
+            [n.resourceName]: entry.name,
+            [n.removed]: entry.removed,
+            [n.createdAt]: now,
+            [n.updatedAt]: now,
+            [n.publishedAt]: now,
+          })),
+        );
       });
+      schedulePrune(strapi, changeLog);
     },
 
     /**
@@ -57,12 +87,12 @@ export function createChangeLog(strapi: Core.Strapi) {
     async lockCollection(type: CollectionType, collectionId: string): Promise<void> {
       if (strapi.db.dialect.client === 'sqlite') return; // One writer at a time already.
       await strapi.db.transaction(async ({ trx }) => {
-        await strapi.db.connection(tables[type]).transacting(trx).where({ document_id: collectionId }).forUpdate().first('id');
+        await strapi.db.connection(tableOf[type]).transacting(trx).where({ document_id: collectionId }).forUpdate().first('id');
       });
     },
 
     async state(type: CollectionType, collectionId: string): Promise<SyncState> {
-      const row = (await strapi.db.connection(tables[type]).where({ document_id: collectionId }).first('sync_sequence', 'sync_floor')) as
+      const row = (await strapi.db.connection(tableOf[type]).where({ document_id: collectionId }).first('sync_sequence', 'sync_floor')) as
         | { sync_sequence: number | null; sync_floor: number | null }
         | undefined;
       return { sequence: Number(row?.sync_sequence ?? 0), floor: Number(row?.sync_floor ?? 0) };
@@ -70,11 +100,14 @@ export function createChangeLog(strapi: Core.Strapi) {
 
     /** The members changed after `since` up to `until`, each once with its latest change, in order. */
     async changedSince(collectionId: string, since: number, until: number): Promise<Array<MemberChange & { sequence: number }>> {
-      const rows = (await changes().findMany({
-        select: ['resourceName', 'removed', 'sequence'],
-        where: { collectionId, sequence: { $gt: since, $lte: until } },
-        orderBy: [{ sequence: 'asc' }, { id: 'asc' }],
-      })) as Array<{ resourceName: string; removed: boolean; sequence: number }>;
+      const n = names();
+      const table = await tables(strapi);
+      const rows = (await table(n.table)
+        .where(n.collectionId, collectionId)
+        .where(n.sequence, '>', since)
+        .where(n.sequence, '<=', until)
+        .orderBy([n.sequence, 'id'])
+        .select({ resourceName: n.resourceName, removed: n.removed, sequence: n.sequence })) as Array<{ resourceName: string; removed: unknown; sequence: number }>;
       const latest = new Map<string, MemberChange & { sequence: number }>();
       for (const row of rows) {
         latest.delete(row.resourceName);
@@ -101,16 +134,31 @@ export function createChangeLog(strapi: Core.Strapi) {
         .select('collection_id')
         .max('sequence as sequence')) as Array<{ collection_id: string; sequence: number }>;
       for (const { collection_id: collectionId, sequence } of old) {
-        for (const table of Object.values(tables)) {
+        for (const table of Object.values(tableOf)) {
           await strapi.db.connection(table).where({ document_id: collectionId }).where('sync_floor', '<', sequence).update({ sync_floor: sequence });
         }
       }
       return strapi.db.connection('caldav_sync_changes').where('created_at', '<', cutoff).del();
     },
   };
+  return changeLog;
 }
 
 export type ChangeLog = ReturnType<typeof createChangeLog>;
+
+/** How often a process prunes the change log as a side effect of writes (the cron job does it too, when enabled). */
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const lastPruned = new WeakMap<Core.Strapi, number>();
+
+/** Prunes at most once an hour per process, after the write that triggered it, without holding it up. */
+function schedulePrune(strapi: Core.Strapi, log: Pick<ChangeLog, 'prune'>): void {
+  if (Date.now() - (lastPruned.get(strapi) ?? 0) < PRUNE_EVERY_MS) return;
+  lastPruned.set(strapi, Date.now());
+  const { syncRetentionDays } = strapi.config.get('plugin::caldav') as { syncRetentionDays: number };
+  setImmediate(() => {
+    log.prune(syncRetentionDays).catch((error: unknown) => strapi.log.warn(`caldav: pruning the sync log failed: ${String(error)}`));
+  });
+}
 
 const transientCodes = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', '40P01', '40001', 'SQLITE_BUSY']);
 

@@ -1,11 +1,14 @@
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
 
 import { collectionAccess, createRoleLookup, type ShareAccess } from '../auth/access';
 import { toPrincipal } from '../auth/principals';
 import type { CollectionAccess, CollectionChanges, CollectionInfo, MemberInfo, MemberStore, PersonalProperties, Principal, StoredMember } from '../dav/backend';
 import { DavError } from '../dav/errors';
 import { syncToken } from '../dav/sync-token';
+import { ROLE_UID, SHARE_UID, USER_UID } from '../uids';
 import { createChangeLog, withRetries, type CollectionType } from './change-log';
+import { createSchema, dateOf, jsonOf, tables } from './sql';
 
 export interface CollectionRow {
   id: number;
@@ -21,13 +24,13 @@ export interface CollectionRow {
   [field: string]: unknown;
 }
 
-interface MemberRow {
+export interface MemberRow {
   id: number;
   documentId: string;
   resourceName: string;
   etag: string | null;
   size: number | null;
-  updatedAt: string | Date;
+  updatedAt: unknown;
   [field: string]: unknown;
 }
 
@@ -44,7 +47,7 @@ export interface CollectionKind {
   extraFields: string[];
 }
 
-export const asDate = (value: string | Date) => (value instanceof Date ? value : new Date(value));
+export const asDate = dateOf;
 
 function deadPropertiesOf(value: unknown): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
@@ -66,6 +69,16 @@ function personalOf(value: unknown, userId: number): PersonalProperties | null {
 }
 
 const memberFields = ['id', 'documentId', 'resourceName', 'etag', 'size', 'updatedAt'];
+const jsonFields = new Set(['deadProperties', 'personalProperties', 'components']);
+
+interface ShareRow {
+  collectionId: number;
+  access: ShareAccess;
+  userId: number | null;
+  username: string | null;
+  roleId: number | null;
+  roleType: string | null;
+}
 
 /**
  * What calendars and address books share in storage: collections owned by a user, found by slug, and their members
@@ -77,22 +90,114 @@ export function createCollectionStore<Info extends CollectionInfo>(
   kind: CollectionKind,
   describe: (row: CollectionRow, common: CollectionInfo) => Info,
 ) {
-  const collections = () => strapi.db.query(kind.collectionUid as never);
-  const members = () => strapi.db.query(kind.memberUid as never);
   const collectionFields = ['id', 'documentId', 'name', 'slug', 'description', 'deadProperties', 'personalProperties', 'updatedAt', 'syncSequence', 'syncFloor', ...kind.extraFields];
   const changeLog = createChangeLog(strapi);
   const roleOf = createRoleLookup(strapi);
-  // Who owns each collection and whom it is shared with, read with it: every access decision needs them.
-  const accessPopulate = {
-    owner: { select: ['id', 'documentId', 'username', 'email'] },
-    shares: { select: ['access'], populate: { user: { select: ['id', 'username'] }, role: { select: ['id', 'type'] } } },
-  };
+
+  // Table and column names, from Strapi's metadata once it is loaded.
+  let resolvedNames: ReturnType<typeof resolveNames> | null = null;
+  function resolveNames() {
+    const schema = createSchema(strapi);
+    const columns = (uid: string, alias: string, fields: string[]) =>
+      Object.fromEntries(fields.map((field) => [field, `${alias}.${schema.column(uid, field)}`]));
+    return {
+      collections: schema.table(kind.collectionUid),
+      members: schema.table(kind.memberUid),
+      users: schema.table(USER_UID),
+      roles: schema.table(ROLE_UID),
+      shares: schema.table(SHARE_UID),
+      memberLink: schema.link(kind.memberUid, kind.relation),
+      ownerLink: schema.link(kind.collectionUid, 'owner'),
+      shareCollectionLink: schema.link(SHARE_UID, kind.relation),
+      shareUserLink: schema.link(SHARE_UID, 'user'),
+      shareRoleLink: schema.link(SHARE_UID, 'role'),
+      collectionColumns: columns(kind.collectionUid, 'c', collectionFields),
+      ownerColumns: {
+        ownerId: 'u.id',
+        ownerDocumentId: `u.${schema.column(USER_UID, 'documentId')}`,
+        ownerUsername: `u.${schema.column(USER_UID, 'username')}`,
+        ownerEmail: `u.${schema.column(USER_UID, 'email')}`,
+      },
+      memberColumns: columns(kind.memberUid, 'm', memberFields),
+      memberText: `m.${schema.column(kind.memberUid, kind.textField)}`,
+      memberName: `m.${schema.column(kind.memberUid, 'resourceName')}`,
+      memberUid: `m.${schema.column(kind.memberUid, 'uid')}`,
+      memberPublishedAt: `m.${schema.column(kind.memberUid, 'publishedAt')}`,
+      collectionDocumentId: `c.${schema.column(kind.collectionUid, 'documentId')}`,
+      column: (field: string) => schema.column(kind.collectionUid, field),
+      memberColumn: (field: string) => schema.column(kind.memberUid, field),
+      userColumn: (field: string) => schema.column(USER_UID, field),
+      roleType: `r.${schema.column(ROLE_UID, 'type')}`,
+      shareAccess: `s.${schema.column(SHARE_UID, 'access')}`,
+    };
+  }
+  const names = () => (resolvedNames ??= resolveNames());
+
+  /** Collections with their owner, as rows with attribute names (JSON fields parsed). */
+  async function collectionRows(refine: (query: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<CollectionRow[]> {
+    const n = names();
+    const table = await tables(strapi);
+    const query = table(`${n.collections} as c`)
+      .leftJoin(`${n.ownerLink.table} as ol`, `ol.${n.ownerLink.from}`, 'c.id')
+      .leftJoin(`${n.users} as u`, 'u.id', `ol.${n.ownerLink.to}`)
+      .select({ ...n.collectionColumns, ...n.ownerColumns });
+    const raw = (await refine(query)) as Array<Record<string, unknown>>;
+    const rows = raw.map((row) => {
+      const collection: CollectionRow = { ...(row as unknown as CollectionRow) };
+      for (const field of jsonFields) if (field in collection) collection[field] = jsonOf(collection[field]);
+      collection.owner =
+        row.ownerId === null || row.ownerId === undefined
+          ? null
+          : { id: Number(row.ownerId), documentId: String(row.ownerDocumentId), username: String(row.ownerUsername), email: (row.ownerEmail as string | null) ?? null };
+      return collection;
+    });
+    await attachShares(rows);
+    return rows;
+  }
+
+  /** Reads the shares of the given collections, in one query, into their rows. */
+  async function attachShares(rows: CollectionRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const n = names();
+    const table = await tables(strapi);
+    const link = n.shareCollectionLink;
+    const shares = (await table(`${link.table} as sl`)
+      .join(`${n.shares} as s`, 's.id', `sl.${link.from}`)
+      .leftJoin(`${n.shareUserLink.table} as su`, `su.${n.shareUserLink.from}`, 's.id')
+      .leftJoin(`${n.users} as uu`, 'uu.id', `su.${n.shareUserLink.to}`)
+      .leftJoin(`${n.shareRoleLink.table} as sr`, `sr.${n.shareRoleLink.from}`, 's.id')
+      .leftJoin(`${n.roles} as r`, 'r.id', `sr.${n.shareRoleLink.to}`)
+      .whereIn(`sl.${link.to}`, rows.map((row) => row.id))
+      .orderBy('s.id')
+      .select({
+        collectionId: `sl.${link.to}`,
+        access: n.shareAccess,
+        userId: 'uu.id',
+        username: `uu.${n.userColumn('username')}`,
+        roleId: 'r.id',
+        roleType: n.roleType,
+      })) as ShareRow[];
+    const byCollection = new Map<number, NonNullable<CollectionRow['shares']>>();
+    for (const share of shares) {
+      const list = byCollection.get(Number(share.collectionId)) ?? [];
+      list.push({
+        access: share.access,
+        user: share.userId === null ? null : { id: Number(share.userId), username: String(share.username) },
+        role: share.roleId === null ? null : { id: Number(share.roleId), type: String(share.roleType) },
+      });
+      byCollection.set(Number(share.collectionId), list);
+    }
+    for (const row of rows) row.shares = byCollection.get(Number(row.id)) ?? [];
+  }
 
   async function accessOf(row: CollectionRow, viewer: Principal | null): Promise<CollectionAccess | null> {
-    return collectionAccess(viewer ? { id: viewer.id, roleId: await roleOf(viewer.id) } : null, {
+    const shares = row.shares ?? [];
+    // The role is looked up only when a share through a role could decide.
+    const needsRole = viewer !== null && row.owner?.id !== viewer.id && shares.some((share) => share.role);
+    return collectionAccess(viewer ? { id: viewer.id, roleId: needsRole ? await roleOf(viewer.id) : null } : null, {
       ownerId: row.owner?.id ?? null,
       isPublic: row.visibility === 'public',
-      shares: (row.shares ?? []).map((share) => ({ userId: share.user?.id ?? null, roleId: share.role?.id ?? null, access: share.access })),
+      shares: shares.map((share) => ({ userId: share.user?.id ?? null, roleId: share.role?.id ?? null, access: share.access })),
     });
   }
 
@@ -109,7 +214,6 @@ export function createCollectionStore<Info extends CollectionInfo>(
         }) as Promise<T>,
     );
   }
-  const publishedIn = (documentId: string) => ({ publishedAt: { $notNull: true }, [kind.relation]: { documentId } });
 
   function toInfo(row: CollectionRow, access: CollectionAccess, viewer: Principal | null): Info {
     const syncSequence = Number(row.syncSequence ?? 0);
@@ -136,17 +240,35 @@ export function createCollectionStore<Info extends CollectionInfo>(
   const toMemberInfo = (row: MemberRow): MemberInfo => ({
     name: row.resourceName,
     etag: row.etag ?? '',
-    size: row.size ?? Buffer.byteLength(String(row[kind.textField] ?? '')),
+    size: row.size === null || row.size === undefined ? Buffer.byteLength(String(row[kind.textField] ?? '')) : Number(row.size),
     lastModified: asDate(row.updatedAt),
   });
   const toStoredMember = (row: MemberRow): StoredMember => ({ ...toMemberInfo(row), data: String(row[kind.textField] ?? '') });
 
-  async function memberRow(collection: CollectionInfo, name: string, withText: boolean): Promise<MemberRow | null> {
-    return (await members().findOne({
-      select: withText ? [...memberFields, kind.textField] : memberFields,
-      where: { ...publishedIn(collection.documentId), resourceName: name },
-    })) as MemberRow | null;
+  /** The published members of a collection (what clients see), narrowed by `refine`. */
+  async function memberRows(
+    collectionId: string,
+    withText: boolean,
+    refine: (query: Knex.QueryBuilder) => Knex.QueryBuilder = (query) => query,
+  ): Promise<MemberRow[]> {
+    const n = names();
+    const table = await tables(strapi);
+    const query = table(`${n.members} as m`)
+      .join(`${n.memberLink.table} as l`, `l.${n.memberLink.from}`, 'm.id')
+      .join(`${n.collections} as c`, 'c.id', `l.${n.memberLink.to}`)
+      .where(n.collectionDocumentId, collectionId)
+      .whereNotNull(n.memberPublishedAt)
+      .select(withText ? { ...n.memberColumns, [kind.textField]: n.memberText } : n.memberColumns);
+    return (await refine(query)) as MemberRow[];
   }
+
+  async function memberRow(collection: CollectionInfo, name: string, withText: boolean): Promise<MemberRow | null> {
+    const [row] = await memberRows(collection.documentId, withText, (query) => query.where(names().memberName, name).limit(1));
+    return row ?? null;
+  }
+
+  /** Past this many names, a collection's members are read whole and picked out, rather than named in SQL. */
+  const MAX_NAMES_IN_QUERY = 500;
 
   /** The field changes common to both kinds, with dead properties merged into the stored ones. */
   function commonData(changes: CollectionChanges, current?: CollectionInfo): Record<string, unknown> {
@@ -166,26 +288,30 @@ export function createCollectionStore<Info extends CollectionInfo>(
 
   const memberStore: MemberStore<Info> = {
     async listObjects(collection) {
-      const rows = (await members().findMany({ select: memberFields, where: publishedIn(collection.documentId) })) as MemberRow[];
-      return rows.map(toMemberInfo);
+      return (await memberRows(collection.documentId, false, (query) => query.orderBy(names().memberName))).map(toMemberInfo);
     },
-    async getObjects(collection, names) {
-      if (names.length === 0) return [];
-      const rows = (await members().findMany({
-        select: [...memberFields, kind.textField],
-        where: { ...publishedIn(collection.documentId), resourceName: { $in: names } },
-      })) as MemberRow[];
-      return rows.map(toStoredMember);
+    async getObjects(collection, requested) {
+      if (requested.length === 0) return [];
+      if (requested.length <= MAX_NAMES_IN_QUERY) {
+        return (await memberRows(collection.documentId, true, (query) => query.whereIn(names().memberName, [...new Set(requested)]))).map(toStoredMember);
+      }
+      const wanted = new Set(requested);
+      return (await memberRows(collection.documentId, true)).filter((row) => wanted.has(row.resourceName)).map(toStoredMember);
     },
     async findObject(collection, name) {
       const row = await memberRow(collection, name, true);
       return row ? toStoredMember(row) : null;
     },
     async findObjectNameByUid(collection, uid) {
-      const row = (await members().findOne({
-        select: ['resourceName'],
-        where: { uid, [kind.relation]: { documentId: collection.documentId } },
-      })) as { resourceName: string } | null;
+      const n = names();
+      const table = await tables(strapi);
+      // Drafts count too: a UID belongs to one object of the collection, published or not.
+      const row = (await table(`${n.members} as m`)
+        .join(`${n.memberLink.table} as l`, `l.${n.memberLink.from}`, 'm.id')
+        .join(`${n.collections} as c`, 'c.id', `l.${n.memberLink.to}`)
+        .where(n.collectionDocumentId, collection.documentId)
+        .where(n.memberUid, uid)
+        .first({ resourceName: n.memberName })) as { resourceName: string } | undefined;
       return row?.resourceName ?? null;
     },
     changedSince: (collection, since, until) => changeLog.changedSince(collection.documentId, since, until),
@@ -197,20 +323,34 @@ export function createCollectionStore<Info extends CollectionInfo>(
     },
   };
 
+  const orderColumns = (orderBy: Array<Record<string, 'asc' | 'desc'>>) =>
+    orderBy.flatMap((entry) => Object.entries(entry).map(([field, order]) => ({ column: `c.${names().column(field)}`, order })));
+
   return {
     members: memberStore,
     writeTransaction,
     memberRow,
+    memberRows,
     toStoredMember,
-    membersWhere: publishedIn,
-    memberFields: [...memberFields, kind.textField],
+    names,
 
     /** The user's own collections, then those shared with them (by name or through their role). */
     async listOf(user: Principal, orderBy: Array<Record<string, 'asc' | 'desc'>>): Promise<Info[]> {
-      const owned = (await collections().findMany({ select: collectionFields, where: { owner: { id: user.id } }, populate: accessPopulate, orderBy })) as CollectionRow[];
+      const n = names();
+      const order = orderColumns(orderBy);
+      const owned = await collectionRows((query) => query.where('u.id', user.id).orderBy(order));
       const roleId = await roleOf(user.id);
-      const shareMatch = roleId === null ? { user: { id: user.id } } : { $or: [{ user: { id: user.id } }, { role: { id: roleId } }] };
-      const shared = (await collections().findMany({ select: collectionFields, where: { shares: shareMatch }, populate: accessPopulate, orderBy })) as CollectionRow[];
+      const table = await tables(strapi);
+      const link = n.shareCollectionLink;
+      const sharedIds = table(`${link.table} as sl`)
+        .leftJoin(`${n.shareUserLink.table} as su`, `su.${n.shareUserLink.from}`, `sl.${link.from}`)
+        .leftJoin(`${n.shareRoleLink.table} as sr`, `sr.${n.shareRoleLink.from}`, `sl.${link.from}`)
+        .where((match) => {
+          match.where(`su.${n.shareUserLink.to}`, user.id);
+          if (roleId !== null) match.orWhere(`sr.${n.shareRoleLink.to}`, roleId);
+        })
+        .select(`sl.${link.to}`);
+      const shared = await collectionRows((query) => query.whereIn('c.id', sharedIds).orderBy(order));
       const infos: Info[] = owned.map((row) => toInfo(row, 'owner', user));
       const seen = new Set(infos.map((info) => info.documentId));
       for (const row of shared) {
@@ -224,19 +364,19 @@ export function createCollectionStore<Info extends CollectionInfo>(
 
     /** The collection with this slug, if the viewer may access it. */
     async findOf(slug: string, viewer: Principal | null): Promise<Info | null> {
-      const row = (await collections().findOne({ select: collectionFields, where: { slug }, populate: accessPopulate })) as CollectionRow | null;
+      const [row] = await collectionRows((query) => query.where(`c.${names().column('slug')}`, slug).limit(1));
       if (!row) return null;
       const access = await accessOf(row, viewer);
       return access ? toInfo(row, access, viewer) : null;
     },
 
     async create(owner: Principal, slug: string, changes: CollectionChanges, extra: Record<string, unknown>): Promise<Info> {
-      const taken = await collections().findOne({ select: ['id'], where: { slug } });
-      if (taken) throw new DavError(409, `The name "${slug}" is already in use on this site; choose another.`);
+      const existing = await collectionRows((query) => query.where(`c.${names().column('slug')}`, slug).limit(1));
+      if (existing.length > 0) throw new DavError(409, `The name "${slug}" is already in use on this site; choose another.`);
       const created = (await strapi.documents(kind.collectionUid as never).create({
         data: { ...commonData(changes), ...extra, name: changes.displayName ?? slug, slug, owner: owner.documentId } as never,
       })) as unknown as { documentId: string };
-      const row = (await collections().findOne({ select: collectionFields, where: { documentId: created.documentId }, populate: accessPopulate })) as CollectionRow;
+      const [row] = await collectionRows((query) => query.where(names().collectionDocumentId, created.documentId).limit(1));
       return toInfo(row, 'owner', owner);
     },
 
@@ -249,6 +389,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
 
     /** Merges a sharee's own name, color or order into the collection's personal properties (null removes one). */
     async updatePersonal(collection: Info, viewer: Principal, changes: { displayName?: string | null; color?: string | null; order?: number | null }): Promise<void> {
+      const collections = () => strapi.db.query(kind.collectionUid as never);
       await writeTransaction([collection.documentId], async () => {
         const row = (await collections().findOne({ select: ['id', 'personalProperties'], where: { documentId: collection.documentId } })) as
           | { id: number; personalProperties: unknown }
@@ -269,6 +410,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
     },
 
     async deleteWithMembers(collection: Info): Promise<void> {
+      const members = () => strapi.db.query(kind.memberUid as never);
       await writeTransaction([collection.documentId], async () => {
         const rows = (await members().findMany({ select: ['documentId'], where: { [kind.relation]: { documentId: collection.documentId } } })) as Array<{ documentId: string }>;
         for (const documentId of new Set(rows.map((row) => row.documentId))) {

@@ -9,7 +9,7 @@ import { hrefPath, locate } from '../paths';
 import { definitionsOf } from '../properties';
 import { responseFor, type ExtraProperties } from '../propfind-core';
 import { parseReport, type ExpandPropertyItem, type PropfindRequest, type ReportRequest } from '../requests';
-import { hrefOf, resolve, resolveContactSlot, resolveObjectSlot, type DavContext, type Resource } from '../resources';
+import { hrefOf, resolve, resolveAddressBook, resolveCalendar, resolveObjectSlot, type DavContext, type Resource } from '../resources';
 import type { AddressDataRequest } from '../requests';
 import { parseSyncToken, syncToken } from '../sync-token';
 import { serializeXml } from '../xml';
@@ -67,21 +67,15 @@ async function calendarQuery(input: MethodInput, report: Extract<ReportRequest, 
   return xmlResponse(207, multistatus(responses));
 }
 
-/** The calendar object or vCard an href names, if the user may see it. */
-async function memberAt(context: DavContext, href: string): Promise<{ resource: Resource; object: StoredCalendarObject } | null> {
-  const location = locationOf(context, href);
-  if (location?.kind === 'calendar-object') {
-    const slot = await resolveObjectSlot(context, location);
-    return slot?.object ? { resource: { kind: 'calendar-object', ...slot, object: slot.object }, object: slot.object } : null;
-  }
-  if (location?.kind === 'contact') {
-    const slot = await resolveContactSlot(context, location);
-    return slot?.object ? { resource: { kind: 'contact', ...slot, object: slot.object }, object: slot.object } : null;
-  }
-  return null;
+/** Whether a request's properties include the stored text (calendar-data or address-data). */
+function wantsData(prop: PropfindRequest): boolean {
+  return prop.kind === 'prop' && prop.props.some((name) => clark(name) === CALENDAR_DATA || clark(name) === ADDRESS_DATA);
 }
 
-/** calendar-multiget and addressbook-multiget: each href answered, 404 for what is not there (or not this kind). */
+/**
+ * calendar-multiget and addressbook-multiget: each href answered, 404 for what is not there (or not this kind).
+ * The members are read per collection, in one query each, however many hrefs name them.
+ */
 async function multiget(
   input: MethodInput,
   hrefs: string[],
@@ -89,14 +83,40 @@ async function multiget(
   memberKind: 'calendar-object' | 'contact',
   extras: (object: StoredCalendarObject) => ExtraProperties,
 ) {
+  const { context } = input;
+  const located = hrefs.map((requested) => ({ requested, location: locationOf(context, requested) }));
+  const groups = new Map<string, { username: string; slug: string; names: string[] }>();
+  for (const { location } of located) {
+    if (location?.kind !== memberKind) continue;
+    const key = `${location.username}\u0000${location.slug}`;
+    const group = groups.get(key);
+    if (group) group.names.push(location.name);
+    else groups.set(key, { username: location.username, slug: location.slug, names: [location.name] });
+  }
+  const found = new Map<string, Map<string, Resource>>();
+  for (const [key, group] of groups) {
+    const members = new Map<string, Resource>();
+    if (memberKind === 'calendar-object') {
+      const parent = await resolveCalendar(context, group.username, group.slug);
+      for (const object of parent ? await context.backend.getObjects(parent.calendar, group.names) : []) {
+        members.set(object.name, { kind: 'calendar-object', home: parent!.home, calendar: parent!.calendar, name: object.name, object });
+      }
+    } else {
+      const parent = await resolveAddressBook(context, group.username, group.slug);
+      for (const object of parent ? await context.addressBooks.getObjects(parent.book, group.names) : []) {
+        members.set(object.name, { kind: 'contact', home: parent!.home, book: parent!.book, name: object.name, object });
+      }
+    }
+    found.set(key, members);
+  }
   const responses: MultistatusResponse[] = [];
-  for (const requested of hrefs) {
-    const found = await memberAt(input.context, requested);
-    if (!found || found.resource.kind !== memberKind) {
+  for (const { requested, location } of located) {
+    const resource = location?.kind === memberKind ? found.get(`${location.username}\u0000${location.slug}`)?.get(location.name) : undefined;
+    if (!resource || (resource.kind !== 'calendar-object' && resource.kind !== 'contact')) {
       responses.push({ href: requested, status: 404 });
       continue;
     }
-    responses.push(await responseFor(input.context, found.resource, requested, prop, extras(found.object)));
+    responses.push(await responseFor(context, resource, requested, prop, extras(resource.object as StoredCalendarObject)));
   }
   return xmlResponse(207, multistatus(responses));
 }
@@ -173,14 +193,15 @@ async function syncCollection(input: MethodInput, report: Extract<ReportRequest,
   // An initial sync lists the members in name order, at most `limit` per answer; the token then says where to go on.
   let since = position.sequence;
   if (position.listedUpTo !== undefined) {
-    const remaining = (await store.listObjects()).map((info) => info.name).filter((name) => name > position.listedUpTo!).sort();
+    const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    const remaining = (await store.listObjects()).filter((info) => info.name > position.listedUpTo!).sort(byName);
     const page = report.limit !== undefined ? remaining.slice(0, report.limit) : remaining;
-    const objects = await store.getObjects(page);
-    objects.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // The listing has the etags already; the stored text is read only when the client asked for it.
+    const objects = wantsData(report.prop) ? (await store.getObjects(page.map((info) => info.name))).sort(byName) : page.map((info) => ({ ...info, data: '' }));
     await answer(objects);
     if (page.length < remaining.length) {
       responses.push({ href, status: 507, error: { ns: NS.DAV, name: 'number-of-matches-within-limits' } });
-      return xmlResponse(207, multistatus(responses, { syncToken: syncToken(collection.documentId, position.sequence, page[page.length - 1]) }));
+      return xmlResponse(207, multistatus(responses, { syncToken: syncToken(collection.documentId, position.sequence, page[page.length - 1].name) }));
     }
     if (report.syncToken.trim() === '') return xmlResponse(207, multistatus(responses, { syncToken: syncToken(collection.documentId, collection.syncSequence) }));
     // The listing is complete; what changed meanwhile among the members listed before is answered below.

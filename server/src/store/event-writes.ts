@@ -1,0 +1,129 @@
+import { createId } from '@paralleldrive/cuid2';
+import type { Core } from '@strapi/strapi';
+
+import { DavError } from '../dav/errors';
+import { NS } from '../dav/model';
+import { collectProblems } from '../middlewares/document-rules';
+import { CALENDAR_UID, EVENT_UID } from '../uids';
+import { createChangeLog } from './change-log';
+import type { EventData } from './event-data';
+import { createSchema, tables } from './sql';
+
+/** Event attributes stored as datetimes, and as JSON. */
+const DATE_ATTRIBUTES = new Set(['start', 'end', 'firstOccurrence', 'lastOccurrence']);
+const JSON_ATTRIBUTES = new Set(['exdates', 'categories']);
+
+interface ExistingRow {
+  id: number;
+  documentId: string;
+  publishedAt: unknown;
+  etag: string | null;
+}
+
+export interface StoredEvent {
+  etag: string;
+  created: boolean;
+}
+
+/**
+ * A client's PUT of a calendar object, stored with plain SQL: the event's draft and published rows, laid out as the
+ * document service lays them out (so that the Content Manager shows the event published, and an editor's later
+ * change goes through the document service as usual), their links to the calendar, and the change log entry.
+ * The caller runs it inside the write's transaction. Skipping the document service's generic machinery keeps a
+ * PUT to a few statements whatever the calendar's size; Strapi's entry events are emitted after the commit, so
+ * webhooks fire as for an editor's change.
+ */
+export function createEventWriter(strapi: Core.Strapi) {
+  const changeLog = createChangeLog(strapi);
+  let resolved: ReturnType<typeof resolveNames> | null = null;
+  function resolveNames() {
+    const schema = createSchema(strapi);
+    const link = schema.link(EVENT_UID, 'calendar');
+    return {
+      events: schema.table(EVENT_UID),
+      calendars: schema.table(CALENDAR_UID),
+      link,
+      column: (attribute: string) => schema.column(EVENT_UID, attribute),
+    };
+  }
+  const names = () => (resolved ??= resolveNames());
+
+  /** The row values of the event's fields, converted as Strapi converts them for the database. */
+  function columnsOf(data: EventData & { resourceName: string }): Record<string, unknown> {
+    const n = names();
+    const row: Record<string, unknown> = {};
+    for (const [attribute, value] of Object.entries(data)) {
+      let stored: unknown = value ?? null;
+      if (stored !== null && DATE_ATTRIBUTES.has(attribute)) stored = new Date(stored as string);
+      else if (stored !== null && JSON_ATTRIBUTES.has(attribute)) stored = JSON.stringify(stored);
+      row[n.column(attribute)] = stored;
+    }
+    return row;
+  }
+
+  /** Refuses what the document rules would refuse, with the CalDAV precondition and the reason. */
+  function check(data: Record<string, unknown>): void {
+    const problems = collectProblems(EVENT_UID, data);
+    if (problems.length > 0) {
+      const reason = problems.map((problem) => `${problem.path.join('.')}: ${problem.message}`).join('; ');
+      throw new DavError(403, `This cannot be stored: ${reason}`, { ns: NS.CALDAV, name: 'valid-calendar-data' });
+    }
+  }
+
+  async function insertRow(table: Awaited<ReturnType<typeof tables>>, values: Record<string, unknown>): Promise<number> {
+    const [inserted] = (await table(names().events).insert(values, ['id'])) as Array<number | { id: number }>;
+    return typeof inserted === 'object' ? Number(inserted.id) : Number(inserted);
+  }
+
+  return {
+    check,
+
+    /** Writes the event named `name` in the calendar; call inside the write's transaction (collection locked). */
+    async put(calendarDocumentId: string, name: string, eventData: EventData): Promise<StoredEvent & { documentId: string; changed: boolean }> {
+      const n = names();
+      const table = await tables(strapi);
+      const calendar = (await table(n.calendars).where('document_id', calendarDocumentId).first('id')) as { id: number } | undefined;
+      if (!calendar) throw new DavError(409, 'The calendar no longer exists.');
+      const existing = (await table(`${n.events} as m`)
+        .join(`${n.link.table} as l`, `l.${n.link.from}`, 'm.id')
+        .where(`l.${n.link.to}`, calendar.id)
+        .where(`m.${n.column('resourceName')}`, name)
+        .select({ id: 'm.id', documentId: `m.${n.column('documentId')}`, publishedAt: `m.${n.column('publishedAt')}`, etag: `m.${n.column('etag')}` })) as ExistingRow[];
+
+      const now = new Date();
+      const values = { ...columnsOf({ ...eventData, resourceName: name }), [n.column('updatedAt')]: now };
+      const draft = existing.find((row) => row.publishedAt === null || row.publishedAt === undefined);
+      const published = existing.find((row) => row.publishedAt !== null && row.publishedAt !== undefined);
+      const documentId = draft?.documentId ?? published?.documentId ?? createId();
+      const linkTo = async (eventId: number) => {
+        // The position among the calendar's events, for the Content Manager's relation list: increasing, like the
+        // document service's "last", without reading the current maximum.
+        const order = n.link.inverseOrder ? { [n.link.inverseOrder]: now.getTime() } : {};
+        await table(n.link.table).insert({ [n.link.from]: eventId, [n.link.to]: calendar.id, ...order });
+      };
+      const fresh = { ...values, [n.column('documentId')]: documentId, [n.column('createdAt')]: now, [n.column('locale')]: null };
+
+      if (draft) await table(n.events).where('id', draft.id).update({ ...values, [n.column('publishedAt')]: null });
+      else await linkTo(await insertRow(table, { ...fresh, [n.column('publishedAt')]: null }));
+      if (published) await table(n.events).where('id', published.id).update({ ...values, [n.column('publishedAt')]: now });
+      else await linkTo(await insertRow(table, { ...fresh, [n.column('publishedAt')]: now }));
+
+      // What clients see changed unless the same bytes were stored again.
+      const changed = !published || published.etag !== eventData.etag;
+      if (changed) await changeLog.record(CALENDAR_UID, calendarDocumentId, [{ name, removed: false }]);
+      return { etag: eventData.etag, created: !published, documentId, changed };
+    },
+
+    /** Tells Strapi's event hub (webhooks, audit logs) about a stored client write, after its commit. */
+    announce(documentId: string, created: boolean, entry: Record<string, unknown>): void {
+      const model = strapi.getModel(EVENT_UID as never) as unknown as { modelName: string; uid: string };
+      const payload = { model: model.modelName, uid: model.uid, entry: { documentId, ...entry } };
+      setImmediate(() => {
+        void (async () => {
+          await strapi.eventHub.emit(created ? 'entry.create' : 'entry.update', payload);
+          await strapi.eventHub.emit('entry.publish', payload);
+        })().catch((error: unknown) => strapi.log.warn(`caldav: announcing an event change failed: ${String(error)}`));
+      });
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
+
+/**
+ * Table and column names for plain SQL on the hot paths, read from Strapi's own model metadata so that they always
+ * match the schema Strapi created (snake-cased names, link tables of relations).
+ */
+
+interface AttributeMeta {
+  columnName?: string;
+  joinTable?: {
+    name: string;
+    joinColumn: { name: string };
+    inverseJoinColumn: { name: string };
+    orderColumnName?: string;
+    inverseOrderColumnName?: string;
+  };
+}
+
+interface ModelMeta {
+  tableName: string;
+  attributes: Record<string, AttributeMeta>;
+}
+
+/** The link table of a relation: `from` holds the id of the row that has the attribute, `to` the target's id. */
+export interface Link {
+  table: string;
+  from: string;
+  to: string;
+  /** The column ordering the rows on the target's side (e.g. the events of a calendar), if any. */
+  inverseOrder: string | null;
+}
+
+export function createSchema(strapi: Core.Strapi) {
+  const meta = (uid: string): ModelMeta => {
+    const model = strapi.db.metadata.get(uid) as unknown as ModelMeta | undefined;
+    if (!model) throw new Error(`caldav: no database model for ${uid}`);
+    return model;
+  };
+  return {
+    table: (uid: string) => meta(uid).tableName,
+    column(uid: string, attribute: string): string {
+      const columnName = meta(uid).attributes[attribute]?.columnName;
+      if (!columnName) throw new Error(`caldav: ${uid} has no column for ${attribute}`);
+      return columnName;
+    },
+    link(uid: string, attribute: string): Link {
+      const joinTable = meta(uid).attributes[attribute]?.joinTable;
+      if (!joinTable) throw new Error(`caldav: ${uid}.${attribute} is not a relation with a link table`);
+      return { table: joinTable.name, from: joinTable.joinColumn.name, to: joinTable.inverseJoinColumn.name, inverseOrder: joinTable.inverseOrderColumnName ?? null };
+    },
+  };
+}
+
+export type Schema = ReturnType<typeof createSchema>;
+
+/** The knex connection of Strapi's database. */
+export const knexOf = (strapi: Core.Strapi): Knex => strapi.db.connection as unknown as Knex;
+
+/** A datetime as the drivers return it: a Date (PostgreSQL, MySQL), epoch milliseconds or a string (SQLite). */
+export function dateOf(value: unknown): Date {
+  if (value instanceof Date) return value;
+  if (typeof value === 'number') return new Date(value);
+  if (typeof value === 'string') return /^\d+$/.test(value) ? new Date(Number(value)) : new Date(value);
+  return new Date(0);
+}
+
+/** A JSON column's value: parsed by the driver (PostgreSQL, MySQL) or text (SQLite, MariaDB). */
+export function jsonOf(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A query builder for a table (`"name as alias"` allowed) on Strapi's connection, inside the current transaction
+ * when there is one: a read made during a write must see that write, and must not wait for the connection the
+ * transaction holds (SQLite has only one).
+ */
+export async function tables(strapi: Core.Strapi): Promise<(table: string) => Knex.QueryBuilder> {
+  const connection: Knex = strapi.db.inTransaction()
+    ? ((await strapi.db.transaction()) as unknown as { get(): Knex.Transaction }).get()
+    : knexOf(strapi);
+  const schema = strapi.db.getSchemaName() as string | undefined;
+  return (table: string) => (schema ? connection(table).withSchema(schema) : connection(table));
+}
