@@ -64,32 +64,61 @@ async function main() {
   const app = createStrapi({ appDir, distDir: appDir });
   await app.load();
   const sqlStats = process.env.BENCH_SQL_STATS ? collectSqlStats(app.db.connection) : null;
+  // Time spent checking account passwords (bcrypt), to show how little of a client's traffic it costs.
+  const userService = app.plugin('users-permissions').service('user');
+  const validatePassword = userService.validatePassword.bind(userService);
+  let hashing = { calls: 0, ms: 0 };
+  userService.validatePassword = async (/** @type {string} */ password, /** @type {string} */ hash) => {
+    const started = performance.now();
+    try {
+      return await validatePassword(password, hash);
+    } finally {
+      hashing.calls += 1;
+      hashing.ms += performance.now() - started;
+    }
+  };
   await app.listen();
 
-  const role = await app.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
-  const user = await app.plugin('users-permissions').service('user').add({
-    username: USERNAME,
-    email: `${USERNAME}@example.test`,
-    password: PASSWORD,
-    provider: 'local',
-    confirmed: true,
-    blocked: false,
-    role: role?.id,
-  });
-  const collections = app.plugin('caldav').service('collections');
-  await collections.createCalendar({ owner: user.documentId, name: 'Bench', slug: CALENDAR_SLUG, visibility: 'public' });
-  await collections.createAddressBook({ owner: user.documentId, name: 'Bench contacts', slug: BOOK_SLUG });
+  // A database kept from an earlier run (DATABASE_FILENAME given) is used as it is.
+  const existing = await app.db.query('plugin::users-permissions.user').findOne({ where: { username: USERNAME } });
+  if (!existing) {
+    const role = await app.db.query('plugin::users-permissions.role').findOne({ where: { type: 'authenticated' } });
+    const user = await app.plugin('users-permissions').service('user').add({
+      username: USERNAME,
+      email: `${USERNAME}@example.test`,
+      password: PASSWORD,
+      provider: 'local',
+      confirmed: true,
+      blocked: false,
+      role: role?.id,
+    });
+    const collections = app.plugin('caldav').service('collections');
+    await collections.createCalendar({ owner: user.documentId, name: 'Bench', slug: CALENDAR_SLUG, visibility: 'public' });
+    await collections.createAddressBook({ owner: user.documentId, name: 'Bench contacts', slug: BOOK_SLUG });
+  }
 
   const origin = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (app.server.httpServer.address()).port}`;
   /** @type {NonNullable<typeof process.send>} */ (process.send)({
     origin,
     user: USERNAME,
     password: PASSWORD,
+    email: `${USERNAME}@example.test`,
     calendarUrl: `${origin}/dav/calendars/${USERNAME}/${CALENDAR_SLUG}/`,
     addressBookUrl: `${origin}/dav/addressbooks/${USERNAME}/${BOOK_SLUG}/`,
     feedUrl: `${origin}/dav/feeds/${CALENDAR_SLUG}.ics`,
   });
   process.on('message', async (message) => {
+    if (message === 'memory') {
+      // With --expose-gc (BENCH_EXPOSE_GC=1), after a full collection: what is really kept, not yet-unreclaimed garbage.
+      if (typeof global.gc === 'function') global.gc();
+      /** @type {NonNullable<typeof process.send>} */ (process.send)({ memory: process.memoryUsage() });
+      return;
+    }
+    if (message === 'hashing') {
+      /** @type {NonNullable<typeof process.send>} */ (process.send)({ hashing });
+      hashing = { calls: 0, ms: 0 };
+      return;
+    }
     if (message === 'stop') {
       if (sqlStats) sqlStats.print();
       await app.destroy();

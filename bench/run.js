@@ -6,8 +6,10 @@
  * over DAV, times the operations clients actually do, and optionally runs the same workload against another
  * server (Radicale started by ../shared/reference-servers/radicale.sh, or any CalDAV calendar URL).
  *
- *   node bench/run.js [--events N] [--contacts N] [--compare-radicale] [--compare URL --user U --password P
- *                     [--compare-book URL]] [--json-only]
+ *   node bench/run.js [--events N] [--contacts N] [--compare-radicale | --compare-sabredav]
+ *                     [--compare URL --user U --password P [--compare-book URL]]
+ *
+ * BENCH_CPU_PROFILE=DIR writes a CPU profile of the server; BENCH_SQL_STATS=1 prints the SQL it spent most time on.
  *
  * Loopback only; every measurement is bounded in count and time (see OPERATIONS).
  */
@@ -30,6 +32,7 @@ function parseArgs(argv) {
     compare: /** @type {string | undefined} */ (undefined),
     compareBook: /** @type {string | undefined} */ (undefined),
     compareRadicale: false,
+    compareSabredav: false,
     user: /** @type {string | undefined} */ (undefined),
     password: /** @type {string | undefined} */ (undefined),
   };
@@ -45,6 +48,7 @@ function parseArgs(argv) {
     else if (arg === '--compare') options.compare = value();
     else if (arg === '--compare-book') options.compareBook = value();
     else if (arg === '--compare-radicale') options.compareRadicale = true;
+    else if (arg === '--compare-sabredav') options.compareSabredav = true;
     else if (arg === '--user') options.user = value();
     else if (arg === '--password') options.password = value();
     else if (arg === '--help' || arg === '-h') {
@@ -156,7 +160,8 @@ async function timed(fn) {
 
 /**
  * @typedef {{ label: string, calendarUrl: string, addressBookUrl?: string, feedUrl?: string, feedNote?: string,
- *   auth: string, pid?: number, stop: () => Promise<void> }} Target
+ *   auth: string, pid?: number, stop: () => Promise<void>, retainedMiB?: () => Promise<number>,
+ *   hashing?: () => Promise<{ calls: number, ms: number }>, emailAuth?: string }} Target
  */
 
 /** @param {string} user @param {string} password */
@@ -212,15 +217,26 @@ async function startStrapi() {
     env: { ...process.env, ...database.env, STRAPI_LOG_LEVEL: 'error', CALDAV_TEST_CONFIG: '{}' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // BENCH_CPU_PROFILE=DIR writes a V8 CPU profile of the server process there, to see where its time goes.
-    execArgv: process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [],
+    execArgv: ['--expose-gc', ...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [])],
   });
   /** @type {any} */
   const info = await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`the Strapi process exited with ${code} before it was ready`)));
   });
+  /** @param {string} message @returns {Promise<any>} */
+  const ask = (message) =>
+    new Promise((resolve) => {
+      child.once('message', resolve);
+      child.send(message);
+    });
   return {
     label: 'strapi-caldav',
+    /** Resident memory after a full garbage collection: what the server keeps, not garbage V8 has yet to reclaim. */
+    retainedMiB: async () => Math.round((await ask('memory')).memory.rss / 1048576),
+    /** Password hashing (bcrypt) since the last call: { calls, ms }. */
+    hashing: async () => (await ask('hashing')).hashing,
+    emailAuth: basic(info.email, info.password),
     calendarUrl: info.calendarUrl,
     addressBookUrl: info.addressBookUrl,
     feedUrl: info.feedUrl,
@@ -237,26 +253,30 @@ async function startStrapi() {
   };
 }
 
-const RADICALE_SCRIPT = path.join(__dirname, '..', '..', 'shared', 'reference-servers', 'radicale.sh');
+const REFERENCE_SERVERS = path.join(__dirname, '..', '..', 'shared', 'reference-servers');
 
-/** Starts Radicale with the shared script and creates its calendar and address book. @returns {Promise<Target>} */
-async function startRadicale() {
-  const output = execFileSync('bash', [RADICALE_SCRIPT, 'start'], { encoding: 'utf8' });
+/**
+ * Starts a reference server (Radicale or SabreDAV) with the shared scripts and creates its calendar and address book.
+ * @param {'radicale' | 'sabredav'} name @returns {Promise<Target>}
+ */
+async function startReference(name) {
+  const script = path.join(REFERENCE_SERVERS, `${name}.sh`);
+  const output = execFileSync('bash', [script, 'start'], { encoding: 'utf8' });
   /** @type {Record<string, string>} */
   const vars = Object.fromEntries([...output.matchAll(/^(ROOT_URL|CAL_URL|USER|PASSWORD|PID)=(.*)$/gm)].map((m) => [m[1], m[2].trim()]));
   const auth = basic(vars.USER, vars.PASSWORD);
-  const addressBookUrl = `${vars.ROOT_URL}${vars.USER}/bench-book/`;
+  const addressBookUrl = name === 'radicale' ? `${vars.ROOT_URL}${vars.USER}/bench-book/` : `${vars.ROOT_URL}addressbooks/${vars.USER}/bench-book/`;
   await createCollections(vars.CAL_URL, addressBookUrl, auth);
   return {
-    label: 'radicale',
+    label: name,
     calendarUrl: vars.CAL_URL,
     addressBookUrl,
-    // Radicale has no feed URL; a GET of the calendar collection answers the whole calendar as one .ics.
-    feedUrl: vars.CAL_URL,
+    // Neither has a feed URL; a GET of the calendar collection answers the whole calendar as one .ics (Radicale).
+    feedUrl: name === 'radicale' ? vars.CAL_URL : undefined,
     feedNote: 'GET of the calendar collection',
     auth,
     pid: Number(vars.PID),
-    stop: async () => void execFileSync('bash', [RADICALE_SCRIPT, 'stop'], { encoding: 'utf8' }),
+    stop: async () => void execFileSync('bash', [script, 'stop'], { encoding: 'utf8' }),
   };
 }
 
@@ -295,7 +315,7 @@ async function runWorkload(target, options, today) {
   /** @type {string[]} */
   const notes = [];
   /** @type {Record<string, unknown>} */
-  const facts = { rssBeforeMiB: rssMiB(target.pid) };
+  const facts = { rssBeforeMiB: rssMiB(target.pid), retainedBeforeMiB: target.retainedMiB ? await target.retainedMiB() : null };
   const log = (/** @type {string} */ line) => console.error(`[${target.label}] ${line}`);
 
   // Seeding: sequential PUTs, as a client's first upload would do.
@@ -508,7 +528,33 @@ async function runWorkload(target, options, today) {
     if (hits !== expectedContacts) notes.push(`addressbook-query returned ${hits} contacts, expected ${expectedContacts}`);
   } else notes.push('addressbook-query skipped: no address book');
 
+  // A client's full sync signing in with Basic auth on every request, as clients do: an initial sync-collection,
+  // then the events fetched by calendar-multiget of 20, 500 requests in all. The credentials are the account's
+  // email and password, not yet seen by the server, so its first request pays for one password check.
+  if (target.hashing && target.emailAuth) {
+    await target.hashing();
+    const syncAuth = target.emailAuth;
+    const started = performance.now();
+    const first = await request('REPORT', calendarUrl, { auth: syncAuth, headers: { 'Content-Type': 'application/xml' }, body: syncBody('') });
+    expectStatus(first, [207], 'sync-collection (email sign-in)');
+    const names = hrefNames(first.body);
+    for (let k = 0; k < 499; k += 1) {
+      const batch = Array.from({ length: 20 }, (_, j) => `<D:href>${calendarPath}${encodeURIComponent(names[(k * 20 + j) % names.length])}</D:href>`).join('');
+      const res = await request('REPORT', calendarUrl, {
+        auth: syncAuth,
+        headers: { Depth: '1', 'Content-Type': 'application/xml' },
+        body: `<?xml version="1.0"?><C:calendar-multiget ${CALDAV_NS}><D:prop><D:getetag/><C:calendar-data/></D:prop>${batch}</C:calendar-multiget>`,
+      });
+      expectStatus(res, [207], 'calendar-multiget (email sign-in)');
+    }
+    const totalMs = performance.now() - started;
+    const hashing = await target.hashing();
+    facts.basicAuthSync = { requests: 500, totalMs: round(totalMs), hashingMs: round(hashing.ms), hashingCalls: hashing.calls, hashingShare: `${round((100 * hashing.ms) / totalMs)}%` };
+    notes.push(`a full sync of 500 requests with Basic auth took ${round(totalMs)} ms, of which ${round(hashing.ms)} ms (${round((100 * hashing.ms) / totalMs)}%) in ${hashing.calls} password check(s)`);
+  }
+
   facts.rssAfterMiB = rssMiB(target.pid);
+  facts.retainedAfterMiB = target.retainedMiB ? await target.retainedMiB() : null;
   return { target: target.label, rows, notes, facts };
 }
 
@@ -539,6 +585,9 @@ function printTables(results) {
   for (const result of results) {
     const f = result.facts;
     console.log(`\n${result.target}: seeding ${f.seedPutsPerSecond} PUT/s (${f.seedSeconds} s); RSS ${f.rssBeforeMiB} MiB before, ${f.rssAfterSeedMiB} after seeding, ${f.rssAfterMiB} at the end`);
+    if (f.retainedBeforeMiB !== null && f.retainedBeforeMiB !== undefined) {
+      console.log(`  resident after a full garbage collection: ${f.retainedBeforeMiB} MiB before, ${f.retainedAfterMiB} MiB at the end (growth ${Number(f.retainedAfterMiB) - Number(f.retainedBeforeMiB)} MiB)`);
+    }
     for (const note of result.notes) console.log(`  - ${note}`);
   }
 }
@@ -563,7 +612,8 @@ async function main() {
 
   /** @type {Target | undefined} */
   let other;
-  if (options.compareRadicale) other = await startRadicale();
+  if (options.compareRadicale) other = await startReference('radicale');
+  else if (options.compareSabredav) other = await startReference('sabredav');
   else if (options.compare) {
     if (!options.user || !options.password) throw new Error('--compare needs --user and --password');
     const auth = basic(options.user, options.password);

@@ -94,6 +94,12 @@ export interface StoredMember extends MemberInfo {
   data: string;
 }
 
+/** A calendar object found by a time-range prefilter, with the stored bounds of its occurrences. */
+export interface CandidateObject extends StoredMember {
+  /** The first and last instants its occurrences cover (widened for floating times); null where unbounded. */
+  bounds: { first: Date | null; last: Date | null };
+}
+
 export type CalendarObjectInfo = MemberInfo;
 export type StoredCalendarObject = StoredMember;
 
@@ -123,7 +129,7 @@ export interface CalendarBackend extends MemberStore<CalendarInfo> {
   /** Removes the calendar and every object in it. */
   deleteCalendar(calendar: CalendarInfo): Promise<void>;
   /** Objects that may overlap the range (by their stored occurrence bounds): candidates to filter exactly. */
-  queryObjects(calendar: CalendarInfo, range: TimeRange | null): Promise<StoredMember[]>;
+  queryObjects(calendar: CalendarInfo, range: TimeRange | null): Promise<CandidateObject[]>;
   /** Creates or replaces an object in one transaction; returns its new etag and whether it was created. */
   putObject(calendar: CalendarInfo, name: string, data: string, parsed: CalendarObject): Promise<{ etag: string; created: boolean }>;
   /** Moves an object to another calendar of the same owner under a (possibly new) name, replacing what is there. */

@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import { NS, type QName, type XmlContent, type XmlNode } from './model';
 import { DavError } from './errors';
-import { elementToContent, parseXml, serializeXml } from './xml';
+import { createXmlDocument, elementToContent, parseXml, serializeXml } from './xml';
 
 export interface PropertyResult {
   prop: QName;
@@ -40,10 +40,11 @@ export function statusLine(code: number): string {
 
 /** The DAV:multistatus document. Hrefs are written as given: the caller percent-encodes them. */
 export function multistatus(responses: MultistatusResponse[], options: { syncToken?: string } = {}): string {
-  const children: XmlContent[] = responses.map(responseElement);
+  const document = createXmlDocument(NS.DAV, 'multistatus');
+  for (const response of responses) document.append(responseElement(response));
   // RFC 6578 section 6.4: the new token follows the responses.
-  if (options.syncToken !== undefined) children.push(d('sync-token', options.syncToken));
-  return serializeXml(d('multistatus', children));
+  if (options.syncToken !== undefined) document.append(d('sync-token', options.syncToken));
+  return document.finish();
 }
 
 /** One DAV:response element, e.g. to nest inside a property as expand-property does (RFC 3253 3.8). */

@@ -224,31 +224,76 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       break;
     }
 
-    case 'contact': {
-      const { object } = resource;
-      add(NS.DAV, 'resourcetype', () => [], true);
-      add(NS.DAV, 'getetag', () => quoted(object.etag), true);
-      add(NS.DAV, 'getcontenttype', () => 'text/vcard; charset=utf-8', true);
-      add(NS.DAV, 'getcontentlength', () => String(object.size), true);
-      add(NS.DAV, 'getlastmodified', () => httpDate(object.lastModified), true);
-      addAccessProperties(add, context, resource.book);
+    case 'contact':
+    case 'calendar-object':
+      for (const property of MEMBER_PROPERTIES) {
+        if (property.applies(resource)) add(property.qname.ns, property.qname.name, () => property.get(context, resource), property.inAllprop);
+      }
       break;
-    }
-
-    case 'calendar-object': {
-      const { object } = resource;
-      add(NS.DAV, 'resourcetype', () => [], true);
-      add(NS.DAV, 'getetag', () => quoted(object.etag), true);
-      add(NS.DAV, 'getcontenttype', () => 'text/calendar; charset=utf-8', true);
-      add(NS.DAV, 'getcontentlength', () => String(object.size), true);
-      add(NS.DAV, 'getlastmodified', () => httpDate(object.lastModified), true);
-      addAccessProperties(add, context, resource.calendar);
-      break;
-    }
   }
   // Resources that have no display name otherwise still answer it as an empty value, not a 404: Apple asks everywhere.
   if (!definitions.has(clark({ ns: NS.DAV, name: 'displayname' }))) add(NS.DAV, 'displayname', () => '');
   return definitions;
+}
+
+type Member = Extract<Resource, { kind: 'calendar-object' | 'contact' }>;
+
+interface MemberProperty {
+  qname: QName;
+  inAllprop: boolean;
+  applies: (member: Member) => boolean;
+  get: (context: DavContext, member: Member) => PropertyValue;
+}
+
+const collectionOf = (member: Member): CollectionInfo => (member.kind === 'calendar-object' ? member.calendar : member.book);
+const always = () => true;
+
+/**
+ * The properties of calendar objects and vCards. A Depth 1 PROPFIND or a report lists thousands of members, so
+ * these are one table, read per property asked for (memberProperty), rather than a set of definitions per member.
+ */
+const MEMBER_PROPERTIES: MemberProperty[] = [
+  { qname: { ns: NS.DAV, name: 'resourcetype' }, inAllprop: true, applies: always, get: () => [] },
+  { qname: { ns: NS.DAV, name: 'getetag' }, inAllprop: true, applies: always, get: (_context, member) => quoted(member.object.etag) },
+  {
+    qname: { ns: NS.DAV, name: 'getcontenttype' },
+    inAllprop: true,
+    applies: always,
+    get: (_context, member) => (member.kind === 'calendar-object' ? 'text/calendar; charset=utf-8' : 'text/vcard; charset=utf-8'),
+  },
+  { qname: { ns: NS.DAV, name: 'getcontentlength' }, inAllprop: true, applies: always, get: (_context, member) => String(member.object.size) },
+  { qname: { ns: NS.DAV, name: 'getlastmodified' }, inAllprop: true, applies: always, get: (_context, member) => httpDate(member.object.lastModified) },
+  {
+    qname: { ns: NS.DAV, name: 'owner' },
+    inAllprop: false,
+    applies: always,
+    get: (context, member) => {
+      const { owner } = collectionOf(member);
+      return owner ? href(context.hrefs.principal(owner.username)) : [];
+    },
+  },
+  {
+    qname: { ns: NS.DAV, name: 'current-user-privilege-set' },
+    inAllprop: false,
+    applies: always,
+    get: (_context, member) => privilegeSet(PRIVILEGES[collectionOf(member).access]),
+  },
+  {
+    qname: { ns: NS.DAV, name: 'acl' },
+    inAllprop: false,
+    applies: (member) => collectionOf(member).access === 'owner',
+    get: (context, member) => aclOf(context, collectionOf(member)),
+  },
+];
+const memberPropertyByKey = new Map(MEMBER_PROPERTIES.map((property) => [clark(property.qname), property]));
+
+/**
+ * The value of a member's property by Clark name without building its definitions; undefined when the member has
+ * no such property of its own (the caller then looks at the definitions every resource has).
+ */
+export function memberProperty(context: DavContext, member: Member, key: string): PropertyValue | undefined {
+  const property = memberPropertyByKey.get(key);
+  return property && property.applies(member) ? property.get(context, member) : undefined;
 }
 
 /** A sharee sees the name they gave a shared collection, or whose it is: "Team (alice)". */

@@ -4,7 +4,7 @@
 
 import type { MultistatusResponse, PropertyResult } from './multistatus';
 import { clark, type QName } from './model';
-import { definitionsOf, type PropertyValue } from './properties';
+import { definitionsOf, memberProperty, type PropertyValue } from './properties';
 import type { PropfindRequest } from './requests';
 import type { DavContext, Resource } from './resources';
 
@@ -17,6 +17,9 @@ export async function propertyResults(
   request: PropfindRequest,
   extra: ExtraProperties = new Map(),
 ): Promise<PropertyResult[]> {
+  if (request.kind === 'prop' && (resource.kind === 'calendar-object' || resource.kind === 'contact')) {
+    return memberResults(context, resource, request.props, extra);
+  }
   const definitions = definitionsOf(context, resource);
   if (request.kind === 'propname') {
     return [...definitions.values()].map((definition) => ({ prop: definition.qname, status: 200 }));
@@ -37,6 +40,32 @@ export async function propertyResults(
       results.push(toResult(prop, computed));
       continue;
     }
+    const definition = definitions.get(key);
+    results.push(definition ? toResult(prop, await definition.get()) : { prop, status: 404 });
+  }
+  return results;
+}
+
+/** The named properties of a calendar object or vCard, without building its definitions unless one is needed. */
+async function memberResults(
+  context: DavContext,
+  member: Extract<Resource, { kind: 'calendar-object' | 'contact' }>,
+  props: QName[],
+  extra: ExtraProperties,
+): Promise<PropertyResult[]> {
+  const results: PropertyResult[] = [];
+  const seen = new Set<string>();
+  let definitions: ReturnType<typeof definitionsOf> | null = null;
+  for (const prop of props) {
+    const key = clark(prop);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const value = extra.get(key) ?? memberProperty(context, member, key);
+    if (value !== undefined) {
+      results.push(toResult(prop, value));
+      continue;
+    }
+    definitions ??= definitionsOf(context, member);
     const definition = definitions.get(key);
     results.push(definition ? toResult(prop, await definition.get()) : { prop, status: 404 });
   }

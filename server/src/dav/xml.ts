@@ -272,25 +272,32 @@ export function elementToContent(element: XmlElement): XmlNode {
  * CRLF line ends of calendar data would not survive. Here they become &#13;, &#9; and &#10;.
  */
 export function serializeXml(root: XmlNode): string {
+  const document = createXmlDocument(root.ns, root.name, root.attributes);
+  document.append(root.children);
+  return document.finish();
+}
+
+/**
+ * An XML document written child by child below its root, so that a large answer (a multistatus of thousands of
+ * responses) is turned into text as it goes instead of first becoming one tree. Prefixes are given as namespaces
+ * appear and all declared on the root when the document is finished.
+ */
+export function createXmlDocument(ns: string, name: string, attributes?: Record<string, string>) {
   const prefixes = new Map<string, string>();
   let otherCount = 0;
-  const collect = (content: XmlContent | undefined): void => {
-    if (content === undefined || typeof content === 'string') return;
-    if (Array.isArray(content)) {
-      for (const item of content) collect(item);
-      return;
+  const prefixOf = (namespace: string): string => {
+    let prefix = prefixes.get(namespace);
+    if (prefix === undefined) {
+      prefix = conventionalPrefixes[namespace] ?? `x${(otherCount += 1)}`;
+      prefixes.set(namespace, prefix);
     }
-    if (content.ns !== '' && !prefixes.has(content.ns)) {
-      prefixes.set(content.ns, conventionalPrefixes[content.ns] ?? `x${(otherCount += 1)}`);
-    }
-    collect(content.children);
+    return prefix;
   };
-  collect(root);
+  const tagOf = (namespace: string, local: string) => (namespace === '' ? local : `${prefixOf(namespace)}:${local}`);
+  const rootTag = tagOf(ns, name);
+  const parts: string[] = [];
 
-  const declarations: Record<string, string> = {};
-  for (const [ns, prefix] of prefixes) declarations[`xmlns:${prefix}`] = ns;
-  const parts: string[] = ['<?xml version="1.0" encoding="utf-8"?>\n'];
-  const write = (content: XmlContent | undefined, extraAttributes?: Record<string, string>): void => {
+  const write = (content: XmlContent | undefined): void => {
     if (content === undefined) return;
     if (typeof content === 'string') {
       parts.push(escapeText(content));
@@ -300,21 +307,31 @@ export function serializeXml(root: XmlNode): string {
       for (const item of content) write(item);
       return;
     }
-    const tag = content.ns === '' ? content.name : `${prefixes.get(content.ns)}:${content.name}`;
-    parts.push(`<${tag}`);
-    for (const [name, value] of Object.entries({ ...extraAttributes, ...content.attributes })) {
-      parts.push(` ${name}="${escapeAttribute(value)}"`);
+    const tag = tagOf(content.ns, content.name);
+    let start = `<${tag}`;
+    if (content.attributes !== undefined) {
+      for (const [attribute, value] of Object.entries(content.attributes)) start += ` ${attribute}="${escapeAttribute(value)}"`;
     }
     if (isEmptyContent(content.children)) {
-      parts.push('/>');
+      parts.push(`${start}/>`);
       return;
     }
-    parts.push('>');
+    parts.push(`${start}>`);
     write(content.children);
     parts.push(`</${tag}>`);
   };
-  write(root, declarations);
-  return parts.join('');
+
+  return {
+    append: write,
+    finish(): string {
+      let start = `<${rootTag}`;
+      for (const [namespace, prefix] of prefixes) start += ` xmlns:${prefix}="${escapeAttribute(namespace)}"`;
+      for (const [attribute, value] of Object.entries(attributes ?? {})) start += ` ${attribute}="${escapeAttribute(value)}"`;
+      const head = '<?xml version="1.0" encoding="utf-8"?>\n';
+      if (parts.length === 0) return `${head}${start}/>`;
+      return `${head}${start}>${parts.join('')}</${rootTag}>`;
+    },
+  };
 }
 
 function isEmptyContent(content: XmlContent | undefined): boolean {
@@ -325,7 +342,11 @@ function isEmptyContent(content: XmlContent | undefined): boolean {
 // Characters XML cannot carry at all become U+FFFD, so that the document stays well-formed.
 const unwritable = new RegExp(illegalCharacter.source, 'g');
 
+// Anything escapeText changes; most text (etags, hrefs, names) has none of it and is written as it is.
+const needsEscaping = new RegExp(`${illegalCharacter.source}|[&<>\r]`);
+
 function escapeText(text: string): string {
+  if (!needsEscaping.test(text)) return text;
   return text
     .replace(unwritable, '\uFFFD')
     .replace(/&/g, '&amp;')

@@ -38,6 +38,39 @@ export function matchesCalendarFilter(text: string, filter: CompFilter): boolean
   return evaluation.compFilterMatches(filter, candidates);
 }
 
+/**
+ * The answer for the most common query (VEVENTs overlapping a time range) read from an object's stored occurrence
+ * bounds, without parsing it, where they are exact: a single VEVENT (no recurrence, no overrides) with a UTC or
+ * zoned DTSTART and a positive duration, for which RFC 4791 9.9 is "start < end-of-event AND end > DTSTART".
+ * Null when the filter or the object needs the full evaluation.
+ */
+export function timeRangeByBounds(text: string, filter: CompFilter, bounds: { first: Date | null; last: Date | null }): boolean | null {
+  const range = simpleEventRange(filter);
+  if (!range || !bounds.first || !bounds.last || bounds.first.getTime() >= bounds.last.getTime()) return null;
+  const begin = text.indexOf('BEGIN:VEVENT');
+  const end = text.indexOf('END:VEVENT', begin);
+  if (begin < 0 || end < 0 || text.indexOf('BEGIN:VEVENT', begin + 1) >= 0) return null;
+  if (/^BEGIN:V(TODO|JOURNAL|FREEBUSY)\b/m.test(text)) return null;
+  const event = text.slice(begin, end);
+  if (/^(RRULE|RDATE|EXRULE|RECURRENCE-ID)[;:]/im.test(event)) return null;
+  // Zoned or UTC date-times only: floating times and dates have widened bounds.
+  const start = /^DTSTART(;TZID=[^:;\r\n"]+)?:\d{8}T\d{6}(Z)?\r?$/m.exec(event);
+  if (!start || (!start[1] && !start[2])) return null;
+  const afterStart = !range.start || range.start.getTime() < bounds.last.getTime();
+  const beforeEnd = !range.end || range.end.getTime() > bounds.first.getTime();
+  return afterStart && beforeEnd;
+}
+
+/** The time range of a filter that is only "a VEVENT overlapping this range", or null. */
+function simpleEventRange(filter: CompFilter): TimeRange | null {
+  if (filter.isNotDefined || filter.timeRange || filter.propFilters.length > 0 || filter.compFilters.length !== 1) return null;
+  if (filter.name.toUpperCase() !== 'VCALENDAR') return null;
+  const [event] = filter.compFilters;
+  if (event.name.toUpperCase() !== 'VEVENT' || event.isNotDefined || !event.timeRange) return null;
+  if (event.propFilters.length > 0 || event.compFilters.length > 0) return null;
+  return event.timeRange;
+}
+
 class FilterEvaluation {
   private readonly sets: RecurrenceSet[];
   private readonly budget = new ExpansionBudget(QUERY_EXPANSION_STEPS);

@@ -25,15 +25,24 @@ export function isResourceName(value: string): boolean {
   return value.length > 0 && value.length <= 255 && !/[/\\\u0000-\u001f]/.test(value) && value !== '.' && value !== '..';
 }
 
+/** Zone names already checked: constructing a formatter to test one costs far more than the rest of a write. */
+const knownZones = new Map<string, boolean>();
+
 /** True for names the runtime's time zone database knows (IANA, e.g. "Europe/Paris", "UTC"). */
 export function isTimeZoneName(value: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
+  const known = knownZones.get(value);
+  if (known !== undefined) return known;
+  let valid = /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value);
+  if (valid) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: value });
+    } catch {
+      valid = false;
+    }
   }
+  // Bounded: the names are a fixed set, and only well-formed ones are remembered.
+  if (knownZones.size < 2000 && /^[A-Za-z0-9_+/-]{1,64}$/.test(value)) knownZones.set(value, valid);
+  return valid;
 }
 
 const structuredFields: Record<string, Record<string, StructuredKind>> = {

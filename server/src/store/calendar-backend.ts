@@ -7,7 +7,7 @@ import { DavError } from '../dav/errors';
 import { NS, type TimeRange } from '../dav/model';
 import { CALENDAR_UID, EVENT_UID, ROLE_UID, USER_UID } from '../uids';
 import { toPrincipal } from '../auth/principals';
-import { createCollectionStore } from './collection-store';
+import { asDate, createCollectionStore } from './collection-store';
 import { asDavWrite } from './dav-writes';
 import { eventDataFromObject, etagOf } from './event-data';
 import { createEventWriter } from './event-writes';
@@ -64,9 +64,10 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
         // exact filter decides.
         if (range?.end) query.where((bound: Knex.QueryBuilder) => bound.whereNull(first).orWhere(first, '<=', range.end as Date));
         if (range?.start) query.where((bound: Knex.QueryBuilder) => bound.whereNull(last).orWhere(last, '>=', range.start as Date));
-        return query.orderBy(n.memberName);
+        return query.select({ firstOccurrence: first, lastOccurrence: last }).orderBy(n.memberName);
       });
-      return rows.map(store.toStoredMember);
+      const boundOf = (value: unknown) => (value === null || value === undefined ? null : asDate(value));
+      return rows.map((row) => ({ ...store.toStoredMember(row), bounds: { first: boundOf(row.firstOccurrence), last: boundOf(row.lastOccurrence) } }));
     },
 
     async putObject(calendar: CalendarInfo, name: string, data: string, parsed: CalendarObject) {

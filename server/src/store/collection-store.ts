@@ -245,25 +245,38 @@ export function createCollectionStore<Info extends CollectionInfo>(
   });
   const toStoredMember = (row: MemberRow): StoredMember => ({ ...toMemberInfo(row), data: String(row[kind.textField] ?? '') });
 
-  /** The published members of a collection (what clients see), narrowed by `refine`. */
+  /**
+   * The published members of a collection (what clients see), narrowed by `refine`. `keyed` says that `refine`
+   * picks members by an indexed key (name, UID): the query then starts from those rows and checks their collection,
+   * instead of walking the whole collection (which is what a planner without statistics may choose otherwise).
+   */
   async function memberRows(
     collectionId: string,
     withText: boolean,
     refine: (query: Knex.QueryBuilder) => Knex.QueryBuilder = (query) => query,
+    keyed = false,
   ): Promise<MemberRow[]> {
     const n = names();
     const table = await tables(strapi);
-    const query = table(`${n.members} as m`)
-      .join(`${n.memberLink.table} as l`, `l.${n.memberLink.from}`, 'm.id')
-      .join(`${n.collections} as c`, 'c.id', `l.${n.memberLink.to}`)
-      .where(n.collectionDocumentId, collectionId)
-      .whereNotNull(n.memberPublishedAt)
-      .select(withText ? { ...n.memberColumns, [kind.textField]: n.memberText } : n.memberColumns);
-    return (await refine(query)) as MemberRow[];
+    const columns = withText ? { ...n.memberColumns, [kind.textField]: n.memberText } : n.memberColumns;
+    const query = keyed
+      ? table(`${n.members} as m`).whereExists((inCollection: Knex.QueryBuilder) =>
+          inCollection
+            .select(table.raw('1'))
+            .from(`${n.memberLink.table} as l`)
+            .join(`${n.collections} as c`, 'c.id', `l.${n.memberLink.to}`)
+            .where(`l.${n.memberLink.from}`, table.ref('m.id'))
+            .where(n.collectionDocumentId, collectionId),
+        )
+      : table(`${n.members} as m`)
+          .join(`${n.memberLink.table} as l`, `l.${n.memberLink.from}`, 'm.id')
+          .join(`${n.collections} as c`, 'c.id', `l.${n.memberLink.to}`)
+          .where(n.collectionDocumentId, collectionId);
+    return (await refine(query.whereNotNull(n.memberPublishedAt).select(columns))) as MemberRow[];
   }
 
   async function memberRow(collection: CollectionInfo, name: string, withText: boolean): Promise<MemberRow | null> {
-    const [row] = await memberRows(collection.documentId, withText, (query) => query.where(names().memberName, name).limit(1));
+    const [row] = await memberRows(collection.documentId, withText, (query) => query.where(names().memberName, name).limit(1), true);
     return row ?? null;
   }
 
@@ -293,7 +306,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
     async getObjects(collection, requested) {
       if (requested.length === 0) return [];
       if (requested.length <= MAX_NAMES_IN_QUERY) {
-        return (await memberRows(collection.documentId, true, (query) => query.whereIn(names().memberName, [...new Set(requested)]))).map(toStoredMember);
+        return (await memberRows(collection.documentId, true, (query) => query.whereIn(names().memberName, [...new Set(requested)]), true)).map(toStoredMember);
       }
       const wanted = new Set(requested);
       return (await memberRows(collection.documentId, true)).filter((row) => wanted.has(row.resourceName)).map(toStoredMember);
@@ -307,10 +320,15 @@ export function createCollectionStore<Info extends CollectionInfo>(
       const table = await tables(strapi);
       // Drafts count too: a UID belongs to one object of the collection, published or not.
       const row = (await table(`${n.members} as m`)
-        .join(`${n.memberLink.table} as l`, `l.${n.memberLink.from}`, 'm.id')
-        .join(`${n.collections} as c`, 'c.id', `l.${n.memberLink.to}`)
-        .where(n.collectionDocumentId, collection.documentId)
         .where(n.memberUid, uid)
+        .whereExists((inCollection: Knex.QueryBuilder) =>
+          inCollection
+            .select(table.raw('1'))
+            .from(`${n.memberLink.table} as l`)
+            .join(`${n.collections} as c`, 'c.id', `l.${n.memberLink.to}`)
+            .where(`l.${n.memberLink.from}`, table.ref('m.id'))
+            .where(n.collectionDocumentId, collection.documentId),
+        )
         .first({ resourceName: n.memberName })) as { resourceName: string } | undefined;
       return row?.resourceName ?? null;
     },

@@ -1,5 +1,6 @@
 import { createId } from '@paralleldrive/cuid2';
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
 
 import { DavError } from '../dav/errors';
 import { NS } from '../dav/model';
@@ -7,7 +8,7 @@ import { collectProblems } from '../middlewares/document-rules';
 import { CALENDAR_UID, EVENT_UID } from '../uids';
 import { createChangeLog } from './change-log';
 import type { EventData } from './event-data';
-import { createSchema, tables } from './sql';
+import { createSchema, tables, type Tables } from './sql';
 
 /** Event attributes stored as datetimes, and as JSON. */
 const DATE_ATTRIBUTES = new Set(['start', 'end', 'firstOccurrence', 'lastOccurrence']);
@@ -70,7 +71,7 @@ export function createEventWriter(strapi: Core.Strapi) {
     }
   }
 
-  async function insertRow(table: Awaited<ReturnType<typeof tables>>, values: Record<string, unknown>): Promise<number> {
+  async function insertRow(table: Tables, values: Record<string, unknown>): Promise<number> {
     const [inserted] = (await table(names().events).insert(values, ['id'])) as Array<number | { id: number }>;
     return typeof inserted === 'object' ? Number(inserted.id) : Number(inserted);
   }
@@ -84,10 +85,16 @@ export function createEventWriter(strapi: Core.Strapi) {
       const table = await tables(strapi);
       const calendar = (await table(n.calendars).where('document_id', calendarDocumentId).first('id')) as { id: number } | undefined;
       if (!calendar) throw new DavError(409, 'The calendar no longer exists.');
+      // From the name's index to the link: never a walk over the calendar's events.
       const existing = (await table(`${n.events} as m`)
-        .join(`${n.link.table} as l`, `l.${n.link.from}`, 'm.id')
-        .where(`l.${n.link.to}`, calendar.id)
         .where(`m.${n.column('resourceName')}`, name)
+        .whereExists((inCalendar: Knex.QueryBuilder) =>
+          inCalendar
+            .select(table.raw('1'))
+            .from(`${n.link.table} as l`)
+            .where(`l.${n.link.from}`, table.ref('m.id'))
+            .where(`l.${n.link.to}`, calendar.id),
+        )
         .select({ id: 'm.id', documentId: `m.${n.column('documentId')}`, publishedAt: `m.${n.column('publishedAt')}`, etag: `m.${n.column('etag')}` })) as ExistingRow[];
 
       const now = new Date();

@@ -80,10 +80,13 @@ export function jsonOf(value: unknown): unknown {
  * when there is one: a read made during a write must see that write, and must not wait for the connection the
  * transaction holds (SQLite has only one).
  */
-export async function tables(strapi: Core.Strapi): Promise<(table: string) => Knex.QueryBuilder> {
+export type Tables = ((table: string) => Knex.QueryBuilder) & Pick<Knex, 'raw' | 'ref'>;
+
+export async function tables(strapi: Core.Strapi): Promise<Tables> {
   const connection: Knex = strapi.db.inTransaction()
     ? ((await strapi.db.transaction()) as unknown as { get(): Knex.Transaction }).get()
     : knexOf(strapi);
   const schema = strapi.db.getSchemaName() as string | undefined;
-  return (table: string) => (schema ? connection(table).withSchema(schema) : connection(table));
+  const table = (name: string) => (schema ? connection(name).withSchema(schema) : connection(name));
+  return Object.assign(table, { raw: connection.raw.bind(connection), ref: connection.ref.bind(connection) }) as Tables;
 }
