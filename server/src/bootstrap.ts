@@ -6,6 +6,7 @@ import { registerAdminActions } from './auth/admin-actions';
 import { grantDefaultPermissions } from './auth/default-permissions';
 import { registerAccountCleanup } from './middlewares/account-cleanup';
 import { createChangeLog } from './store/change-log';
+import { fillSpanClasses } from './store/span-classes';
 
 export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Promise<void> {
   // Settings saved on the admin's settings page apply over the config file, in every process.
@@ -21,6 +22,8 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
     },
   });
   registerAccountCleanup(strapi);
+  const filled = await fillSpanClasses(strapi);
+  if (filled > 0) strapi.log.info(`caldav: indexed the time spans of ${filled} stored events`);
   await grantDefaultPermissions(strapi);
   await registerAdminActions(strapi);
   strapi.log.info(`caldav: CalDAV/CardDAV served under ${basePath}/`);

@@ -59,7 +59,8 @@ test('a users-permissions JWT works as a Bearer token', async () => {
 
 test('blocked and unconfirmed accounts are refused, even right after a successful sign-in', async () => {
   const blocked = await createUser(server);
-  expect((await propfindAs(blocked.username, blocked.password)).status).toBe(207);
+  // Several requests first, as a syncing client makes: the account is not read again for each one.
+  for (let i = 0; i < 3; i += 1) expect((await propfindAs(blocked.username, blocked.password)).status).toBe(207);
   await users().update({ where: { id: blocked.id }, data: { blocked: true } });
   expect((await propfindAs(blocked.username, blocked.password)).status).toBe(401);
 
@@ -70,7 +71,7 @@ test('blocked and unconfirmed accounts are refused, even right after a successfu
 
 test('a changed password takes effect at once, remembered sign-ins included', async () => {
   const changing = await createUser(server);
-  expect((await propfindAs(changing.username, changing.password)).status).toBe(207);
+  for (let i = 0; i < 3; i += 1) expect((await propfindAs(changing.username, changing.password)).status).toBe(207);
   await server.strapi.plugin('users-permissions').service('user').edit(changing.id, { password: 'a-brand-new-password' });
   expect((await propfindAs(changing.username, changing.password)).status).toBe(401);
   expect((await propfindAs(changing.username, 'a-brand-new-password')).status).toBe(207);

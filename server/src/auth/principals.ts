@@ -31,6 +31,8 @@ interface RememberedCredential {
 /** How long a verified password is trusted without bcrypt, and how many such entries are kept. */
 const REMEMBER_MS = 5 * 60 * 1000;
 const REMEMBER_MAX = 10_000;
+/** How long an account's state (password hash, blocked, confirmed) read for a remembered password is relied on. */
+const USER_RECHECK_MS = 2_000;
 
 const userFields = ['id', 'documentId', 'username', 'email', 'password', 'provider', 'confirmed', 'blocked'];
 
@@ -74,6 +76,28 @@ export function createPrincipalAuthenticator(strapi: Core.Strapi) {
   const appPasswords = createAppPasswordStore(strapi);
   const throttle = createLoginThrottle(() => (strapi.config.get('plugin::caldav') as PluginConfig).loginThrottle);
 
+  // A client sends a burst of requests; its account row is read again at most every USER_RECHECK_MS. Any change to
+  // accounts made through Strapi in this process forgets what was read, so that a password change or a blocked
+  // account takes effect at once (and within USER_RECHECK_MS when another process of the site made it).
+  const recentUsers = new Map<number, { user: UserRow | null; readAt: number }>();
+  const forgetUsers = () => recentUsers.clear();
+  strapi.db.lifecycles.subscribe({
+    models: [USER_UID],
+    afterCreate: forgetUsers,
+    afterUpdate: forgetUsers,
+    afterUpdateMany: forgetUsers,
+    afterDelete: forgetUsers,
+    afterDeleteMany: forgetUsers,
+  });
+  async function recentUser(id: number): Promise<UserRow | null> {
+    const recent = recentUsers.get(id);
+    if (recent && Date.now() - recent.readAt < USER_RECHECK_MS) return recent.user;
+    const user = await userWhere('id', id);
+    if (recentUsers.size >= REMEMBER_MAX) recentUsers.clear();
+    recentUsers.set(id, { user, readAt: Date.now() });
+    return user;
+  }
+
   const remember = (key: string, user: UserRow) => {
     if (remembered.size >= REMEMBER_MAX) {
       const oldest = remembered.keys().next().value;
@@ -86,7 +110,7 @@ export function createPrincipalAuthenticator(strapi: Core.Strapi) {
     const key = credentialFingerprint(identifier, password);
     const cached = remembered.get(key);
     if (cached && cached.expiresAt > Date.now()) {
-      const user = await userWhere('id', cached.userId);
+      const user = await recentUser(cached.userId);
       if (user && isActive(user) && user.password === cached.passwordHash) return toPrincipal(user);
       remembered.delete(key);
     }

@@ -105,6 +105,7 @@ export async function withCalendarText(strapi: Core.Strapi, data: Data, document
         size: derived.size,
         firstOccurrence: derived.firstOccurrence,
         lastOccurrence: derived.lastOccurrence,
+        occurrenceSpan: derived.occurrenceSpan,
       },
     };
   } catch (error) {

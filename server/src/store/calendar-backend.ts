@@ -9,7 +9,7 @@ import { CALENDAR_UID, EVENT_UID, ROLE_UID, USER_UID } from '../uids';
 import { toPrincipal } from '../auth/principals';
 import { asDate, createCollectionStore } from './collection-store';
 import { asDavWrite } from './dav-writes';
-import { eventDataFromObject, etagOf } from './event-data';
+import { eventDataFromObject, etagOf, SPAN_CLASSES, spanClassHours, UNBOUNDED_SPAN } from './event-data';
 import { createEventWriter } from './event-writes';
 
 const INVALID_CALENDAR_DATA = { ns: NS.CALDAV, name: 'valid-calendar-data' };
@@ -59,13 +59,33 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
       const n = store.names();
       const first = `m.${n.memberColumn('firstOccurrence')}`;
       const last = `m.${n.memberColumn('lastOccurrence')}`;
-      const rows = await store.memberRows(calendar.documentId, true, (query) => {
-        // Bounds include their ends. Objects without bounds (no dates, or endless series) stay candidates; the
-        // exact filter decides.
-        if (range?.end) query.where((bound: Knex.QueryBuilder) => bound.whereNull(first).orWhere(first, '<=', range.end as Date));
-        if (range?.start) query.where((bound: Knex.QueryBuilder) => bound.whereNull(last).orWhere(last, '>=', range.start as Date));
-        return query.select({ firstOccurrence: first, lastOccurrence: last }).orderBy(n.memberName);
-      });
+      const span = `m.${n.memberColumn('occurrenceSpan')}`;
+      const bounded = range && (range.start || range.end);
+      const rows = await store.memberRows(
+        calendar.documentId,
+        true,
+        (query) => {
+          if (bounded) {
+            // Bounds include their ends. Objects without bounds (no dates, endless series) stay candidates; the exact
+            // filter decides. Each span class is an index range on where its objects begin.
+            query.where((candidates: Knex.QueryBuilder) => {
+              // Unbounded objects, and objects stored before span classes existed (until they are filled in).
+              candidates.whereNull(span).orWhere(span, UNBOUNDED_SPAN);
+              for (let spanClass = 0; spanClass < SPAN_CLASSES; spanClass += 1) {
+                candidates.orWhere((inClass: Knex.QueryBuilder) => {
+                  inClass.where(span, spanClass);
+                  if (range.start) inClass.where(first, '>=', new Date(range.start.getTime() - spanClassHours(spanClass) * 3_600_000));
+                  if (range.end) inClass.where(first, '<=', range.end);
+                });
+              }
+            });
+            if (range.start) query.where((bound: Knex.QueryBuilder) => bound.whereNull(last).orWhere(last, '>=', range.start as Date));
+          }
+          return query.select({ firstOccurrence: first, lastOccurrence: last }).orderBy(n.memberName);
+        },
+        // A bounded range picks objects by the time index; an unbounded one reads the calendar.
+        Boolean(bounded),
+      );
       const boundOf = (value: unknown) => (value === null || value === undefined ? null : asDate(value));
       return rows.map((row) => ({ ...store.toStoredMember(row), bounds: { first: boundOf(row.firstOccurrence), last: boundOf(row.lastOccurrence) } }));
     },

@@ -73,6 +73,7 @@ const jsonFields = new Set(['deadProperties', 'personalProperties', 'components'
 
 interface ShareRow {
   collectionId: number;
+  shareId: number | null;
   access: ShareAccess;
   userId: number | null;
   username: string | null;
@@ -133,52 +134,32 @@ export function createCollectionStore<Info extends CollectionInfo>(
   }
   const names = () => (resolvedNames ??= resolveNames());
 
-  /** Collections with their owner, as rows with attribute names (JSON fields parsed). */
-  async function collectionRows(refine: (query: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<CollectionRow[]> {
+  /** The shares joined to collection rows `c`, selected as share columns (null where a collection has none). */
+  function joinShares(query: Knex.QueryBuilder, join: 'join' | 'leftJoin'): Knex.QueryBuilder {
     const n = names();
-    const table = await tables(strapi);
-    const query = table(`${n.collections} as c`)
-      .leftJoin(`${n.ownerLink.table} as ol`, `ol.${n.ownerLink.from}`, 'c.id')
-      .leftJoin(`${n.users} as u`, 'u.id', `ol.${n.ownerLink.to}`)
-      .select({ ...n.collectionColumns, ...n.ownerColumns });
-    const raw = (await refine(query)) as Array<Record<string, unknown>>;
-    const rows = raw.map((row) => {
-      const collection: CollectionRow = { ...(row as unknown as CollectionRow) };
-      for (const field of jsonFields) if (field in collection) collection[field] = jsonOf(collection[field]);
-      collection.owner =
-        row.ownerId === null || row.ownerId === undefined
-          ? null
-          : { id: Number(row.ownerId), documentId: String(row.ownerDocumentId), username: String(row.ownerUsername), email: (row.ownerEmail as string | null) ?? null };
-      return collection;
-    });
-    await attachShares(rows);
-    return rows;
-  }
-
-  /** Reads the shares of the given collections, in one query, into their rows. */
-  async function attachShares(rows: CollectionRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const n = names();
-    const table = await tables(strapi);
     const link = n.shareCollectionLink;
-    const shares = (await table(`${link.table} as sl`)
-      .join(`${n.shares} as s`, 's.id', `sl.${link.from}`)
+    return query[join](`${link.table} as sl`, `sl.${link.to}`, 'c.id')
+      [join](`${n.shares} as s`, 's.id', `sl.${link.from}`)
       .leftJoin(`${n.shareUserLink.table} as su`, `su.${n.shareUserLink.from}`, 's.id')
       .leftJoin(`${n.users} as uu`, 'uu.id', `su.${n.shareUserLink.to}`)
       .leftJoin(`${n.shareRoleLink.table} as sr`, `sr.${n.shareRoleLink.from}`, 's.id')
       .leftJoin(`${n.roles} as r`, 'r.id', `sr.${n.shareRoleLink.to}`)
-      .whereIn(`sl.${link.to}`, rows.map((row) => row.id))
-      .orderBy('s.id')
       .select({
-        collectionId: `sl.${link.to}`,
+        collectionId: 'c.id',
+        shareId: 's.id',
         access: n.shareAccess,
         userId: 'uu.id',
         username: `uu.${n.userColumn('username')}`,
         roleId: 'r.id',
         roleType: n.roleType,
-      })) as ShareRow[];
+      });
+  }
+
+  /** Collection rows (with their owner) as attribute-named rows with JSON fields parsed, and their shares. */
+  function collectionsFrom(raw: Array<Record<string, unknown>>, shares: ShareRow[]): CollectionRow[] {
     const byCollection = new Map<number, NonNullable<CollectionRow['shares']>>();
     for (const share of shares) {
+      if (share.shareId === null || share.shareId === undefined) continue;
       const list = byCollection.get(Number(share.collectionId)) ?? [];
       list.push({
         access: share.access,
@@ -187,7 +168,50 @@ export function createCollectionStore<Info extends CollectionInfo>(
       });
       byCollection.set(Number(share.collectionId), list);
     }
-    for (const row of rows) row.shares = byCollection.get(Number(row.id)) ?? [];
+    const seen = new Set<number>();
+    const rows: CollectionRow[] = [];
+    for (const row of raw) {
+      if (seen.has(Number(row.id))) continue;
+      seen.add(Number(row.id));
+      const collection: CollectionRow = { ...(row as unknown as CollectionRow) };
+      for (const field of jsonFields) if (field in collection) collection[field] = jsonOf(collection[field]);
+      collection.owner =
+        row.ownerId === null || row.ownerId === undefined
+          ? null
+          : { id: Number(row.ownerId), documentId: String(row.ownerDocumentId), username: String(row.ownerUsername), email: (row.ownerEmail as string | null) ?? null };
+      collection.shares = byCollection.get(Number(row.id)) ?? [];
+      rows.push(collection);
+    }
+    return rows;
+  }
+
+  function withOwner(query: Knex.QueryBuilder): Knex.QueryBuilder {
+    const n = names();
+    return query
+      .leftJoin(`${n.ownerLink.table} as ol`, `ol.${n.ownerLink.from}`, 'c.id')
+      .leftJoin(`${n.users} as u`, 'u.id', `ol.${n.ownerLink.to}`)
+      .select({ ...n.collectionColumns, ...n.ownerColumns });
+  }
+
+  /** Collections with their owner and shares: one query for the collections, one for all their shares. */
+  async function collectionRows(refine: (query: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<CollectionRow[]> {
+    const table = await tables(strapi);
+    const raw = (await refine(withOwner(table(`${names().collections} as c`)))) as Array<Record<string, unknown>>;
+    if (raw.length === 0) return [];
+    const shares = (await joinShares(table(`${names().collections} as c`), 'join').whereIn('c.id', raw.map((row) => Number(row.id)))) as ShareRow[];
+    return collectionsFrom(raw, shares);
+  }
+
+  /** The one collection a column value names, with its owner and shares in a single query (a row per share). */
+  async function collectionWhere(column: string, value: string): Promise<CollectionRow | null> {
+    const table = await tables(strapi);
+    const raw = (await joinShares(withOwner(table(`${names().collections} as c`)), 'leftJoin').where(column, value).orderBy(['c.id', 's.id'])) as Array<
+      Record<string, unknown>
+    >;
+    if (raw.length === 0) return null;
+    const firstId = raw[0].id;
+    const own = raw.filter((row) => row.id === firstId);
+    return collectionsFrom(own, own as unknown as ShareRow[])[0] ?? null;
   }
 
   async function accessOf(row: CollectionRow, viewer: Principal | null): Promise<CollectionAccess | null> {
@@ -382,19 +406,20 @@ export function createCollectionStore<Info extends CollectionInfo>(
 
     /** The collection with this slug, if the viewer may access it. */
     async findOf(slug: string, viewer: Principal | null): Promise<Info | null> {
-      const [row] = await collectionRows((query) => query.where(`c.${names().column('slug')}`, slug).limit(1));
+      const row = await collectionWhere(`c.${names().column('slug')}`, slug);
       if (!row) return null;
       const access = await accessOf(row, viewer);
       return access ? toInfo(row, access, viewer) : null;
     },
 
     async create(owner: Principal, slug: string, changes: CollectionChanges, extra: Record<string, unknown>): Promise<Info> {
-      const existing = await collectionRows((query) => query.where(`c.${names().column('slug')}`, slug).limit(1));
-      if (existing.length > 0) throw new DavError(409, `The name "${slug}" is already in use on this site; choose another.`);
+      const existing = await collectionWhere(`c.${names().column('slug')}`, slug);
+      if (existing) throw new DavError(409, `The name "${slug}" is already in use on this site; choose another.`);
       const created = (await strapi.documents(kind.collectionUid as never).create({
         data: { ...commonData(changes), ...extra, name: changes.displayName ?? slug, slug, owner: owner.documentId } as never,
       })) as unknown as { documentId: string };
-      const [row] = await collectionRows((query) => query.where(names().collectionDocumentId, created.documentId).limit(1));
+      const row = await collectionWhere(names().collectionDocumentId, created.documentId);
+      if (!row) throw new Error('caldav: a collection just created cannot be read back');
       return toInfo(row, 'owner', owner);
     },
 
