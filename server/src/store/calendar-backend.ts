@@ -7,6 +7,7 @@ import { DavError } from '../dav/errors';
 import { NS, type TimeRange } from '../dav/model';
 import { CALENDAR_UID, EVENT_UID, ROLE_UID, USER_UID } from '../uids';
 import { toPrincipal } from '../auth/principals';
+import { withRetries } from './change-log';
 import { asDate, createCollectionStore } from './collection-store';
 import { asDavWrite } from './dav-writes';
 import { eventDataFromObject, etagOf, SPAN_CLASSES, spanClassHours, UNBOUNDED_SPAN } from './event-data';
@@ -93,7 +94,8 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
     async putObject(calendar: CalendarInfo, name: string, data: string, parsed: CalendarObject) {
       const eventData = eventDataFromObject(parsed, data);
       writer.check({ ...eventData, resourceName: name });
-      const stored = await store.writeTransaction([calendar.documentId], () => writer.put(calendar.documentId, name, eventData));
+      // The writer locks the calendar row itself, first thing in the transaction.
+      const stored = await withRetries(() => strapi.db.transaction(() => writer.put(calendar.documentId, name, eventData)));
       if (stored.changed) writer.announce(stored.documentId, stored.created, { ...eventData, resourceName: name });
       return { etag: stored.etag, created: stored.created };
     },

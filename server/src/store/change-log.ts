@@ -60,8 +60,15 @@ export function createChangeLog(strapi: Core.Strapi) {
       await strapi.db.transaction(async () => {
         const table = await tables(strapi);
         const n = names();
-        await table(tableOf[type]).where({ document_id: collectionId }).increment('sync_sequence', 1);
-        const row = (await table(tableOf[type]).where({ document_id: collectionId }).first('sync_sequence')) as { sync_sequence: number } | undefined;
+        // The new position, in the same statement where the database can say it (PostgreSQL, SQLite).
+        const incremented = table(tableOf[type]).where({ document_id: collectionId }).increment('sync_sequence', 1);
+        let row: { sync_sequence: number } | undefined;
+        if (strapi.db.dialect.client === 'mysql') {
+          await incremented;
+          row = (await table(tableOf[type]).where({ document_id: collectionId }).first('sync_sequence')) as { sync_sequence: number } | undefined;
+        } else {
+          [row] = (await incremented.returning('sync_sequence')) as Array<{ sync_sequence: number }>;
+        }
         if (!row) return; // The collection is gone with its log.
         const now = new Date();
         await table(n.table).insert(

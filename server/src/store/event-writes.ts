@@ -79,11 +79,14 @@ export function createEventWriter(strapi: Core.Strapi) {
   return {
     check,
 
-    /** Writes the event named `name` in the calendar; call inside the write's transaction (collection locked). */
+    /** Writes the event named `name` in the calendar; call inside the write's transaction. */
     async put(calendarDocumentId: string, name: string, eventData: EventData): Promise<StoredEvent & { documentId: string; changed: boolean }> {
       const n = names();
       const table = await tables(strapi);
-      const calendar = (await table(n.calendars).where('document_id', calendarDocumentId).first('id')) as { id: number } | undefined;
+      // The calendar's row, locked until commit where the database has row locks: writers to one calendar queue
+      // here, before touching the event's rows (which keeps MySQL from deadlocking on them).
+      const lookup = table(n.calendars).where('document_id', calendarDocumentId).first('id');
+      const calendar = (await (strapi.db.dialect.client === 'sqlite' ? lookup : lookup.forUpdate())) as { id: number } | undefined;
       if (!calendar) throw new DavError(409, 'The calendar no longer exists.');
       // From the name's index to the link: never a walk over the calendar's events.
       const existing = (await table(`${n.events} as m`)
