@@ -411,6 +411,27 @@ async function runWorkload(target, options, today) {
     notes.push(`calendar-query CHECK FAILED: ${missing.length} missing (e.g. ${missing.slice(0, 5).join(', ')}), ${unexpected.length} unexpected (e.g. ${unexpected.slice(0, 5).join(', ')})`);
   } else notes.push(`calendar-query check passed: exactly the ${expected.size} expected events`);
 
+  // The same query over a window sized to hold about as many events at any N (a month at N = 10,000), so that the
+  // curve over N shows what a query costs for the same answer: it should grow with the answer, not the calendar.
+  const windowDays = Math.max(1, Math.round((30 * 10000) / events.length));
+  const fixedStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1));
+  const fixedEnd = new Date(fixedStart.getTime() + windowDays * DAY_MS);
+  const fixedExpected = expectedInWindow(events, fixedStart, fixedEnd);
+  const fixedBody = queryBody.replace(utcStamp(monthStart), utcStamp(fixedStart)).replace(utcStamp(monthEnd), utcStamp(fixedEnd));
+  let fixedGot = new Set();
+  rows.push(
+    await measure(`calendar-query ${windowDays} days (${fixedExpected.size} hits)`, 10, 20000, () =>
+      timed(async () => {
+        const res = await request('REPORT', calendarUrl, { auth, headers: { Depth: '1', 'Content-Type': 'application/xml' }, body: fixedBody });
+        expectStatus(res, [207], 'calendar-query (sized window)');
+        fixedGot = new Set(hrefNames(res.body));
+      }),
+    ),
+  );
+  if (fixedGot.size !== fixedExpected.size || [...fixedExpected].some((name) => !fixedGot.has(name))) {
+    notes.push(`calendar-query over ${windowDays} days CHECK FAILED: ${fixedGot.size} returned, ${fixedExpected.size} expected`);
+  }
+
   // calendar-multiget of 50 hrefs.
   const calendarPath = new URL(calendarUrl).pathname;
   rows.push(
@@ -529,7 +550,7 @@ async function runWorkload(target, options, today) {
   } else notes.push('addressbook-query skipped: no address book');
 
   // A client's full sync signing in with Basic auth on every request, as clients do: an initial sync-collection,
-  // then the events fetched by calendar-multiget of 20, 500 requests in all. The credentials are the account's
+  // then the events fetched by calendar-multiget of 50 (as measured above), 500 requests in all. The credentials are the account's
   // email and password, not yet seen by the server, so its first request pays for one password check.
   if (target.hashing && target.emailAuth) {
     await target.hashing();
@@ -539,7 +560,7 @@ async function runWorkload(target, options, today) {
     expectStatus(first, [207], 'sync-collection (email sign-in)');
     const names = hrefNames(first.body);
     for (let k = 0; k < 499; k += 1) {
-      const batch = Array.from({ length: 20 }, (_, j) => `<D:href>${calendarPath}${encodeURIComponent(names[(k * 20 + j) % names.length])}</D:href>`).join('');
+      const batch = Array.from({ length: 50 }, (_, j) => `<D:href>${calendarPath}${encodeURIComponent(names[(k * 50 + j) % names.length])}</D:href>`).join('');
       const res = await request('REPORT', calendarUrl, {
         auth: syncAuth,
         headers: { Depth: '1', 'Content-Type': 'application/xml' },

@@ -42,12 +42,15 @@ export interface CollectionInfo {
   access: CollectionAccess;
   /** Whether anyone may read it without signing in. */
   isPublic: boolean;
-  /** The users it is shared with by name. */
-  sharees: Array<{ username: string; access: 'read' | 'read-write' }>;
-  /** The groups (users-permissions roles, by type) it is shared with. */
-  sharedGroups: Array<{ role: string; access: 'read' | 'read-write' }>;
+  /** Whom it is shared with: users by name, and groups (users-permissions roles, by type). Read when asked for. */
+  shares(): Promise<CollectionShares>;
   /** How a sharee chose to show it in their app (name, color, order), which only they see; null when none. */
   personal: PersonalProperties | null;
+}
+
+export interface CollectionShares {
+  users: Array<{ username: string; access: 'read' | 'read-write' }>;
+  groups: Array<{ role: string; access: 'read' | 'read-write' }>;
 }
 
 /** A sharee's own presentation of a shared collection: clients set these on every calendar they list. */

@@ -64,13 +64,14 @@ const privilegeSet = (privileges: Privilege[]) =>
  * The access control list of a collection (RFC 3744 5.5), readable by its owner: the owner may do everything,
  * each sharee what their share gives, and everybody may read a public collection.
  */
-function aclOf(context: DavContext, collection: CollectionInfo): XmlContent {
+async function aclOf(context: DavContext, collection: CollectionInfo): Promise<XmlContent> {
   const ace = (principal: XmlNode, grant: XmlContent, isProtected = false) =>
     d('ace', [d('principal', principal), d('grant', grant), ...(isProtected ? [d('protected')] : [])]);
+  const shares = await collection.shares();
   return [
     ...(collection.owner ? [ace(href(context.hrefs.principal(collection.owner.username)), d('privilege', d('all')), true)] : []),
-    ...collection.sharees.map((sharee) => ace(href(context.hrefs.principal(sharee.username)), privilegeSet(PRIVILEGES[sharee.access]))),
-    ...collection.sharedGroups.map((group) => ace(href(context.hrefs.group(group.role)), privilegeSet(PRIVILEGES[group.access]))),
+    ...shares.users.map((sharee) => ace(href(context.hrefs.principal(sharee.username)), privilegeSet(PRIVILEGES[sharee.access]))),
+    ...shares.groups.map((group) => ace(href(context.hrefs.group(group.role)), privilegeSet(PRIVILEGES[group.access]))),
     ...(collection.isPublic ? [ace(d('all'), privilegeSet(PRIVILEGES.public))] : []),
   ];
 }
@@ -242,7 +243,7 @@ interface MemberProperty {
   qname: QName;
   inAllprop: boolean;
   applies: (member: Member) => boolean;
-  get: (context: DavContext, member: Member) => PropertyValue;
+  get: (context: DavContext, member: Member) => PropertyValue | Promise<PropertyValue>;
 }
 
 const collectionOf = (member: Member): CollectionInfo => (member.kind === 'calendar-object' ? member.calendar : member.book);
@@ -291,7 +292,7 @@ const memberPropertyByKey = new Map(MEMBER_PROPERTIES.map((property) => [clark(p
  * The value of a member's property by Clark name without building its definitions; undefined when the member has
  * no such property of its own (the caller then looks at the definitions every resource has).
  */
-export function memberProperty(context: DavContext, member: Member, key: string): PropertyValue | undefined {
+export function memberProperty(context: DavContext, member: Member, key: string): PropertyValue | Promise<PropertyValue> | undefined {
   const property = memberPropertyByKey.get(key);
   return property && property.applies(member) ? property.get(context, member) : undefined;
 }

@@ -62,7 +62,7 @@ async function memberResults(
     seen.add(key);
     const value = extra.get(key) ?? memberProperty(context, member, key);
     if (value !== undefined) {
-      results.push(toResult(prop, value));
+      results.push(toResult(prop, await value));
       continue;
     }
     definitions ??= definitionsOf(context, member);

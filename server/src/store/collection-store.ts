@@ -193,28 +193,37 @@ export function createCollectionStore<Info extends CollectionInfo>(
       .select({ ...n.collectionColumns, ...n.ownerColumns });
   }
 
-  /** Collections with their owner and shares: one query for the collections, one for all their shares. */
-  async function collectionRows(refine: (query: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<CollectionRow[]> {
+  /** Reads the shares of collection rows, for all of them in one query. */
+  async function attachShares(rows: CollectionRow[]): Promise<void> {
+    if (rows.length === 0) return;
     const table = await tables(strapi);
-    const raw = (await refine(withOwner(table(`${names().collections} as c`)))) as Array<Record<string, unknown>>;
-    if (raw.length === 0) return [];
-    const shares = (await joinShares(table(`${names().collections} as c`), 'join').whereIn('c.id', raw.map((row) => Number(row.id)))) as ShareRow[];
-    return collectionsFrom(raw, shares);
+    const shares = (await joinShares(table(`${names().collections} as c`), 'join').whereIn('c.id', rows.map((row) => Number(row.id)))) as ShareRow[];
+    const withShares = collectionsFrom(rows as unknown as Array<Record<string, unknown>>, shares);
+    rows.forEach((row, index) => (row.shares = withShares[index]?.shares ?? []));
   }
 
-  /** The one collection a column value names, with its owner and shares in a single query (a row per share). */
-  async function collectionWhere(column: string, value: string): Promise<CollectionRow | null> {
+  /**
+   * Collections with their owner, in one query; their shares in a second one when `withShares` (otherwise they are
+   * read when needed: an owner's requests rarely need them).
+   */
+  async function collectionRows(refine: (query: Knex.QueryBuilder) => Knex.QueryBuilder, withShares: boolean): Promise<CollectionRow[]> {
     const table = await tables(strapi);
-    const raw = (await joinShares(withOwner(table(`${names().collections} as c`)), 'leftJoin').where(column, value).orderBy(['c.id', 's.id'])) as Array<
-      Record<string, unknown>
-    >;
-    if (raw.length === 0) return null;
-    const firstId = raw[0].id;
-    const own = raw.filter((row) => row.id === firstId);
-    return collectionsFrom(own, own as unknown as ShareRow[])[0] ?? null;
+    const raw = (await refine(withOwner(table(`${names().collections} as c`)))) as Array<Record<string, unknown>>;
+    const rows = collectionsFrom(raw, []);
+    for (const row of rows) delete row.shares;
+    if (withShares) await attachShares(rows);
+    return rows;
+  }
+
+  /** The one collection a column value names, with its owner. */
+  async function collectionWhere(column: string, value: string): Promise<CollectionRow | null> {
+    const [row] = await collectionRows((query) => query.where(column, value).limit(1), false);
+    return row ?? null;
   }
 
   async function accessOf(row: CollectionRow, viewer: Principal | null): Promise<CollectionAccess | null> {
+    // Shares decide only for a signed-in user who is not the owner.
+    if (!row.shares && viewer !== null && row.owner?.id !== viewer.id) await attachShares([row]);
     const shares = row.shares ?? [];
     // The role is looked up only when a share through a role could decide.
     const needsRole = viewer !== null && row.owner?.id !== viewer.id && shares.some((share) => share.role);
@@ -247,8 +256,14 @@ export function createCollectionStore<Info extends CollectionInfo>(
       owner: row.owner ? toPrincipal(row.owner) : null,
       access,
       isPublic: row.visibility === 'public',
-      sharees: (row.shares ?? []).flatMap((share) => (share.user ? [{ username: share.user.username, access: share.access }] : [])),
-      sharedGroups: (row.shares ?? []).flatMap((share) => (share.role ? [{ role: share.role.type, access: share.access }] : [])),
+      shares: async () => {
+        if (!row.shares) await attachShares([row]);
+        const shares = row.shares ?? [];
+        return {
+          users: shares.flatMap((share) => (share.user ? [{ username: share.user.username, access: share.access }] : [])),
+          groups: shares.flatMap((share) => (share.role ? [{ role: share.role.type, access: share.access }] : [])),
+        };
+      },
       documentId: row.documentId,
       slug: row.slug,
       displayName: row.name,
@@ -380,7 +395,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
     async listOf(user: Principal, orderBy: Array<Record<string, 'asc' | 'desc'>>): Promise<Info[]> {
       const n = names();
       const order = orderColumns(orderBy);
-      const owned = await collectionRows((query) => query.where('u.id', user.id).orderBy(order));
+      const owned = await collectionRows((query) => query.where('u.id', user.id).orderBy(order), true);
       const roleId = await roleOf(user.id);
       const table = await tables(strapi);
       const link = n.shareCollectionLink;
@@ -392,7 +407,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
           if (roleId !== null) match.orWhere(`sr.${n.shareRoleLink.to}`, roleId);
         })
         .select(`sl.${link.to}`);
-      const shared = await collectionRows((query) => query.whereIn('c.id', sharedIds).orderBy(order));
+      const shared = await collectionRows((query) => query.whereIn('c.id', sharedIds).orderBy(order), true);
       const infos: Info[] = owned.map((row) => toInfo(row, 'owner', user));
       const seen = new Set(infos.map((info) => info.documentId));
       for (const row of shared) {
