@@ -1,5 +1,5 @@
 import { NS, type XmlElement } from '../../server/src/dav/model';
-import { multistatus, statusLine, type MultistatusResponse } from '../../server/src/dav/multistatus';
+import { multistatus, multistatusStream, statusLine, type MultistatusResponse } from '../../server/src/dav/multistatus';
 import { elementToContent, parseXml, serializeXml } from '../../server/src/dav/xml';
 
 const calendarData = 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a&b<c>]]>\r\nSUMMARY:Stand-up\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n';
@@ -127,5 +127,39 @@ describe('multistatus', () => {
     expect(parsed[0].propstats[1].props).toEqual([{ ns: 'urn:example:private', name: 'note', attributes: {}, children: [], text: '' }]);
     expect(parsed[1]).toEqual({ href: '/dav/calendars/ada/work/missing.ics', status: 'HTTP/1.1 404 Not Found', propstats: [] });
     expect(parsed[2].propstats[0].props[0].text).toBe('BEGIN:VCARD\r\nFN:Adé & Co\r\nEND:VCARD\r\n');
+  });
+});
+
+describe('a multistatus sent as it is written', () => {
+  const many: MultistatusResponse[] = Array.from({ length: 450 }, (_, index) => ({
+    href: `/dav/calendars/alice/work/event-${index}.ics`,
+    properties: [
+      { prop: { ns: NS.DAV, name: 'getetag' }, status: 200, value: `"etag-${index}"` },
+      { prop: { ns: NS.CALDAV, name: 'calendar-data' }, status: 200, value: calendarData },
+      // A namespace the document has no prefix for on its root: declared where it is used, each time.
+      { prop: { ns: 'urn:example:private', name: 'flavour' }, status: index % 2 ? 200 : 404, ...(index % 2 ? { value: 'salty' } : {}) },
+    ],
+  }));
+
+  async function collect(chunks: AsyncIterable<string>): Promise<string[]> {
+    const parts: string[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    return parts;
+  }
+
+  it('reads exactly like the same multistatus written at once, in several pieces', async () => {
+    const pieces = await collect(multistatusStream(many, { syncToken: 'urn:token:7' }));
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(read(pieces.join(''))).toEqual(read(multistatus(many, { syncToken: 'urn:token:7' })));
+  });
+
+  it('takes the responses from an asynchronous source, and is well-formed when there are none', async () => {
+    async function* none(): AsyncIterable<MultistatusResponse> {}
+    expect(read((await collect(multistatusStream(none()))).join(''))).toEqual({ responses: [], syncToken: undefined });
+    async function* two(): AsyncIterable<MultistatusResponse> {
+      yield many[0];
+      yield many[1];
+    }
+    expect(read((await collect(multistatusStream(two()))).join('')).responses).toHaveLength(2);
   });
 });

@@ -8,7 +8,7 @@ export function header(request: DavRequest, name: string): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-export function xmlResponse(status: number, body: string, headers: Record<string, string> = {}): DavResponse {
+export function xmlResponse(status: number, body: string | AsyncIterable<string>, headers: Record<string, string> = {}): DavResponse {
   return { status, headers: { 'Content-Type': XML_CONTENT_TYPE, ...headers }, body };
 }
 

@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import { NS, type QName, type XmlContent, type XmlNode } from './model';
 import { DavError } from './errors';
-import { createXmlDocument, elementToContent, parseXml, serializeXml } from './xml';
+import { createStreamedXmlDocument, createXmlDocument, elementToContent, parseXml, serializeXml } from './xml';
 
 export interface PropertyResult {
   prop: QName;
@@ -45,6 +45,31 @@ export function multistatus(responses: MultistatusResponse[], options: { syncTok
   // RFC 6578 section 6.4: the new token follows the responses.
   if (options.syncToken !== undefined) document.append(d('sync-token', options.syncToken));
   return document.finish();
+}
+
+/** Responses written per batch of this many, so that a large answer is sent while it is produced. */
+const STREAM_BATCH = 200;
+
+/**
+ * The DAV:multistatus document as text produced piece by piece: a listing of thousands of members is sent while
+ * it is written, without holding every response (or the whole text) in memory at once.
+ */
+export async function* multistatusStream(
+  responses: AsyncIterable<MultistatusResponse> | Iterable<MultistatusResponse>,
+  options: { syncToken?: string } = {},
+): AsyncIterable<string> {
+  const document = createStreamedXmlDocument(NS.DAV, 'multistatus');
+  let pending = 0;
+  for await (const response of responses) {
+    document.append(responseElement(response));
+    pending += 1;
+    if (pending >= STREAM_BATCH) {
+      pending = 0;
+      yield document.take();
+    }
+  }
+  if (options.syncToken !== undefined) document.append(d('sync-token', options.syncToken));
+  yield document.close();
 }
 
 /** One DAV:response element, e.g. to nest inside a property as expand-property does (RFC 3253 3.8). */

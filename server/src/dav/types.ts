@@ -16,5 +16,6 @@ export interface DavRequest {
 export interface DavResponse {
   status: number;
   headers: Record<string, string>;
-  body?: string;
+  /** The body: text, or text produced piece by piece (a large multistatus), sent as it comes. */
+  body?: string | AsyncIterable<string>;
 }

@@ -293,33 +293,9 @@ export function createXmlDocument(ns: string, name: string, attributes?: Record<
     }
     return prefix;
   };
-  const tagOf = (namespace: string, local: string) => (namespace === '' ? local : `${prefixOf(namespace)}:${local}`);
-  const rootTag = tagOf(ns, name);
+  const rootTag = ns === '' ? name : `${prefixOf(ns)}:${name}`;
   const parts: string[] = [];
-
-  const write = (content: XmlContent | undefined): void => {
-    if (content === undefined) return;
-    if (typeof content === 'string') {
-      parts.push(escapeText(content));
-      return;
-    }
-    if (Array.isArray(content)) {
-      for (const item of content) write(item);
-      return;
-    }
-    const tag = tagOf(content.ns, content.name);
-    let start = `<${tag}`;
-    if (content.attributes !== undefined) {
-      for (const [attribute, value] of Object.entries(content.attributes)) start += ` ${attribute}="${escapeAttribute(value)}"`;
-    }
-    if (isEmptyContent(content.children)) {
-      parts.push(`${start}/>`);
-      return;
-    }
-    parts.push(`${start}>`);
-    write(content.children);
-    parts.push(`</${tag}>`);
-  };
+  const write = contentWriter(parts, (namespace) => ({ prefix: prefixOf(namespace), declare: false }));
 
   return {
     append: write,
@@ -330,6 +306,89 @@ export function createXmlDocument(ns: string, name: string, attributes?: Record<
       const head = '<?xml version="1.0" encoding="utf-8"?>\n';
       if (parts.length === 0) return `${head}${start}/>`;
       return `${head}${start}>${parts.join('')}</${rootTag}>`;
+    },
+  };
+}
+
+/**
+ * Writes content into `parts`. `prefix` names each namespace's prefix, and says whether the element that uses it
+ * must declare it itself (a streamed document, whose root was sent before the namespace appeared).
+ */
+function contentWriter(parts: string[], prefix: (namespace: string) => { prefix: string; declare: boolean }) {
+  const write = (content: XmlContent | undefined, inScope?: ReadonlySet<string>): void => {
+    if (content === undefined) return;
+    if (typeof content === 'string') {
+      parts.push(escapeText(content));
+      return;
+    }
+    if (Array.isArray(content)) {
+      for (const item of content) write(item, inScope);
+      return;
+    }
+    let start: string;
+    let tag: string;
+    let scope = inScope;
+    if (content.ns === '') {
+      tag = content.name;
+      start = `<${tag}`;
+    } else {
+      const named = prefix(content.ns);
+      tag = `${named.prefix}:${content.name}`;
+      start = `<${tag}`;
+      if (named.declare && !inScope?.has(content.ns)) {
+        start += ` xmlns:${named.prefix}="${escapeAttribute(content.ns)}"`;
+        scope = new Set([...(inScope ?? []), content.ns]);
+      }
+    }
+    if (content.attributes !== undefined) {
+      for (const [attribute, value] of Object.entries(content.attributes)) start += ` ${attribute}="${escapeAttribute(value)}"`;
+    }
+    if (isEmptyContent(content.children)) {
+      parts.push(`${start}/>`);
+      return;
+    }
+    parts.push(`${start}>`);
+    write(content.children, scope);
+    parts.push(`</${tag}>`);
+  };
+  return (content: XmlContent | undefined) => write(content);
+}
+
+/**
+ * A document sent while it is written: the root, with the conventional namespaces declared on it, goes first;
+ * each child is turned into text when it is appended, and `take` hands over what was written so far. Namespaces
+ * without a conventional prefix are declared on the elements that use them.
+ */
+export function createStreamedXmlDocument(ns: string, name: string) {
+  const rootPrefix = conventionalPrefixes[ns];
+  if (rootPrefix === undefined) throw new Error(`no conventional prefix for ${ns}`);
+  const others = new Map<string, string>();
+  const parts: string[] = [];
+  const write = contentWriter(parts, (namespace) => {
+    const conventional = conventionalPrefixes[namespace];
+    if (conventional !== undefined) return { prefix: conventional, declare: false };
+    let prefix = others.get(namespace);
+    if (prefix === undefined) {
+      prefix = `x${others.size + 1}`;
+      others.set(namespace, prefix);
+    }
+    return { prefix, declare: true };
+  });
+  const declarations = Object.entries(conventionalPrefixes)
+    .map(([namespace, prefix]) => ` xmlns:${prefix}="${escapeAttribute(namespace)}"`)
+    .join('');
+  parts.push(`<?xml version="1.0" encoding="utf-8"?>\n<${rootPrefix}:${name}${declarations}>`);
+  return {
+    append: write,
+    /** The text written since the last call. */
+    take(): string {
+      const text = parts.join('');
+      parts.length = 0;
+      return text;
+    },
+    close(): string {
+      parts.push(`</${rootPrefix}:${name}>`);
+      return this.take();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
 
 import type { Context, Next } from 'koa';
 import type { Core } from '@strapi/strapi';
@@ -17,7 +18,8 @@ import { createCalendarBackend, createPrincipalDirectory } from '../store/calend
 function writeResponse(ctx: Context, response: DavResponse): void {
   ctx.status = response.status;
   for (const [name, value] of Object.entries(response.headers)) ctx.set(name, value);
-  if (response.body !== undefined) ctx.body = response.body;
+  if (typeof response.body === 'string') ctx.body = response.body;
+  else if (response.body !== undefined) ctx.body = Readable.from(response.body);
   else if (response.status !== 204 && response.status !== 304) ctx.body = '';
 }
 

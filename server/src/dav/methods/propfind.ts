@@ -1,7 +1,7 @@
 import { DavError } from '../errors';
 import { depthOf, xmlResponse } from '../http';
 import { NS } from '../model';
-import { multistatus, type MultistatusResponse } from '../multistatus';
+import { multistatus, multistatusStream, type MultistatusResponse } from '../multistatus';
 import { responseFor } from '../propfind-core';
 import { parsePropfind } from '../requests';
 import { childrenOf, isCollection } from '../resources';
@@ -17,11 +17,15 @@ export const propfind: MethodHandler = async ({ request, context, resource, href
   const target = await resource();
   const selfHref = isCollection(target) && !href.endsWith('/') ? `${href}/` : href;
 
-  const responses: MultistatusResponse[] = [await responseFor(context, target, selfHref, propRequest)];
-  if (depth === '1') {
-    for (const child of await childrenOf(context, target)) {
-      responses.push(await responseFor(context, child.resource, context.hrefs.child(selfHref, child.segment, isCollection(child.resource)), propRequest));
+  const self = await responseFor(context, target, selfHref, propRequest);
+  if (depth === '0') return xmlResponse(207, multistatus([self]));
+  const children = await childrenOf(context, target);
+  // A calendar's listing can hold tens of thousands of members: sent as it is written.
+  async function* responses(): AsyncIterable<MultistatusResponse> {
+    yield self;
+    for (const child of children) {
+      yield await responseFor(context, child.resource, context.hrefs.child(selfHref, child.segment, isCollection(child.resource)), propRequest);
     }
   }
-  return xmlResponse(207, multistatus(responses));
+  return xmlResponse(207, multistatusStream(responses()));
 };

@@ -4,7 +4,7 @@ import type { StoredCalendarObject } from '../backend';
 import { DavError } from '../errors';
 import { depthOf, xmlResponse } from '../http';
 import { NS, clark, type CalendarDataRequest, type CompFilter, type TimeRange, type XmlContent, type XmlNode } from '../model';
-import { multistatus, responseElement, type MultistatusResponse, type PropertyResult } from '../multistatus';
+import { multistatus, multistatusStream, responseElement, type MultistatusResponse, type PropertyResult } from '../multistatus';
 import { hrefPath, locate } from '../paths';
 import { definitionsOf } from '../properties';
 import { responseFor, type ExtraProperties } from '../propfind-core';
@@ -201,6 +201,13 @@ async function syncCollection(input: MethodInput, report: Extract<ReportRequest,
     const page = report.limit !== undefined ? remaining.slice(0, report.limit) : remaining;
     // The listing has the etags already; the stored text is read only when the client asked for it.
     const objects = wantsData(report.prop) ? (await store.getObjects(page.map((info) => info.name))).sort(byName) : page.map((info) => ({ ...info, data: '' }));
+    if (report.syncToken.trim() === '' && page.length === remaining.length) {
+      // The whole collection in one answer: sent as it is written.
+      async function* listing(): AsyncIterable<MultistatusResponse> {
+        for (const object of objects) yield await responseFor(context, memberResource(object), memberHref(object.name), report.prop, extras(object));
+      }
+      return xmlResponse(207, multistatusStream(listing(), { syncToken: syncToken(collection.documentId, collection.syncSequence) }));
+    }
     await answer(objects);
     if (page.length < remaining.length) {
       responses.push({ href, status: 507, error: { ns: NS.DAV, name: 'number-of-matches-within-limits' } });
