@@ -39,18 +39,34 @@ export function matchesCalendarFilter(text: string, filter: CompFilter): boolean
 }
 
 /**
- * The answer for the most common query (VEVENTs overlapping a time range) read from an object's stored occurrence
- * bounds, without parsing it, where they are exact: a single VEVENT (no recurrence, no overrides) with a UTC or
- * zoned DTSTART and a positive duration, for which RFC 4791 9.9 is "start < end-of-event AND end > DTSTART".
- * Null when the filter or the object needs the full evaluation.
+ * The answer for the most common query (VEVENTs overlapping a time range) without evaluating the filter on a
+ * freshly parsed object, or null when the full evaluation is needed (another filter, to-dos or journals, an endless
+ * or very long series):
+ * - a single VEVENT with a UTC or zoned start and a positive duration is decided from its stored occurrence bounds,
+ *   which are exact for it (RFC 4791 9.9: start < end-of-event AND end > DTSTART), without parsing it;
+ * - any other object of VEVENTs is decided from its occurrences, computed once per stored version (etag) with the
+ *   same expansion and overlap rules as the full evaluation, and remembered: a recurring event is expanded once,
+ *   not on every query that could concern it.
  */
-export function timeRangeByBounds(text: string, filter: CompFilter, bounds: { first: Date | null; last: Date | null }): boolean | null {
+export function quickTimeRangeMatch(
+  object: { data: string; etag: string; bounds: { first: Date | null; last: Date | null } },
+  filter: CompFilter,
+): boolean | null {
   const range = simpleEventRange(filter);
-  if (!range || !bounds.first || !bounds.last || bounds.first.getTime() >= bounds.last.getTime()) return null;
+  if (!range) return null;
+  const text = object.data;
+  if (/^BEGIN:V(TODO|JOURNAL|FREEBUSY)\b/m.test(text)) return null;
+  const byBounds = singleEventByBounds(text, range, object.bounds);
+  if (byBounds !== null) return byBounds;
+  const occurrences = occurrencesOf(text, object.etag);
+  return occurrences ? occurrences.some((occurrence) => overlaps(occurrence, range)) : null;
+}
+
+function singleEventByBounds(text: string, range: TimeRange, bounds: { first: Date | null; last: Date | null }): boolean | null {
+  if (!bounds.first || !bounds.last || bounds.first.getTime() >= bounds.last.getTime()) return null;
   const begin = text.indexOf('BEGIN:VEVENT');
   const end = text.indexOf('END:VEVENT', begin);
   if (begin < 0 || end < 0 || text.indexOf('BEGIN:VEVENT', begin + 1) >= 0) return null;
-  if (/^BEGIN:V(TODO|JOURNAL|FREEBUSY)\b/m.test(text)) return null;
   const event = text.slice(begin, end);
   if (/^(RRULE|RDATE|EXRULE|RECURRENCE-ID)[;:]/im.test(event)) return null;
   // Zoned or UTC date-times only: floating times and dates have widened bounds.
@@ -59,6 +75,40 @@ export function timeRangeByBounds(text: string, filter: CompFilter, bounds: { fi
   const afterStart = !range.start || range.start.getTime() < bounds.last.getTime();
   const beforeEnd = !range.end || range.end.getTime() > bounds.first.getTime();
   return afterStart && beforeEnd;
+}
+
+/** How many objects' occurrences are remembered, and the most occurrences remembered for one object. */
+const REMEMBERED_OBJECTS = 20_000;
+const REMEMBERED_OCCURRENCES = 1_000;
+/** Occurrences by etag (least recently used first); null for objects that need the full evaluation every time. */
+const rememberedOccurrences = new Map<string, Occurrence[] | null>();
+
+function occurrencesOf(text: string, etag: string): Occurrence[] | null {
+  const remembered = rememberedOccurrences.get(etag);
+  if (remembered !== undefined) {
+    rememberedOccurrences.delete(etag);
+    rememberedOccurrences.set(etag, remembered);
+    return remembered;
+  }
+  let occurrences: Occurrence[] | null = [];
+  try {
+    const budget = new ExpansionBudget(QUERY_EXPANSION_STEPS);
+    for (const set of recurrenceSets(parseCalendarText(text).root)) {
+      for (const instance of instances(set, budget)) {
+        occurrences.push(instance.occurrence);
+        if (occurrences.length > REMEMBERED_OCCURRENCES) throw new ExpansionLimitReached();
+      }
+    }
+  } catch {
+    // Endless, very long or unreadable: the full evaluation decides, with its own limits.
+    occurrences = null;
+  }
+  if (rememberedOccurrences.size >= REMEMBERED_OBJECTS) {
+    const oldest = rememberedOccurrences.keys().next();
+    if (!oldest.done) rememberedOccurrences.delete(oldest.value);
+  }
+  rememberedOccurrences.set(etag, occurrences);
+  return occurrences;
 }
 
 /** The time range of a filter that is only "a VEVENT overlapping this range", or null. */

@@ -14,7 +14,7 @@ export {
   type EventStatus,
 } from './types';
 export { parseCalendarObject } from './calendar-object';
-export { matchesCalendarFilter, timeRangeByBounds } from './filter';
+export { matchesCalendarFilter, quickTimeRangeMatch } from './filter';
 export { renderCalendarData, MAX_EXPANDED_INSTANCES } from './render';
 export { busyPeriods, freeBusyCalendar } from './freebusy';
 export { buildCalendarObject, PRODUCT_ID, type EventInput } from './build';

@@ -1,4 +1,4 @@
-import { busyPeriods, freeBusyCalendar, matchesCalendarFilter, renderCalendarData, timeRangeByBounds } from '../../ical';
+import { busyPeriods, freeBusyCalendar, matchesCalendarFilter, quickTimeRangeMatch, renderCalendarData } from '../../ical';
 import { matchesAddressbookFilter, renderAddressData } from '../../vcard';
 import type { StoredCalendarObject } from '../backend';
 import { DavError } from '../errors';
@@ -57,9 +57,9 @@ async function calendarQuery(input: MethodInput, report: Extract<ReportRequest, 
     for (const object of candidates) {
       const resource = { kind: 'calendar-object' as const, home: target.home, calendar: target.calendar, name: object.name, object };
       const objectHref = context.hrefs.child(href, object.name, false);
-      const byBounds = timeRangeByBounds(object.data, report.filter, object.bounds);
-      if (byBounds === null) await answer(resource, object, objectHref);
-      else if (byBounds) responses.push(await responseFor(context, resource, objectHref, report.prop, objectResponseExtras(object, report.prop, report.calendarData)));
+      const quick = quickTimeRangeMatch(object, report.filter);
+      if (quick === null) await answer(resource, object, objectHref);
+      else if (quick) responses.push(await responseFor(context, resource, objectHref, report.prop, objectResponseExtras(object, report.prop, report.calendarData)));
     }
   } else if (target.kind === 'calendar-object' && input.location.kind === 'calendar-object') {
     const slot = await resolveObjectSlot(context, input.location);
