@@ -8,7 +8,7 @@ import { DavError } from '../dav/errors';
 import { syncToken } from '../dav/sync-token';
 import { ROLE_UID, SHARE_UID, USER_UID } from '../uids';
 import { createChangeLog, withRetries, type CollectionType } from './change-log';
-import { createSchema, dateOf, jsonOf, tables } from './sql';
+import { createSchema, dateOf, jsonOf, tables, type Tables } from './sql';
 
 export interface CollectionRow {
   id: number;
@@ -285,6 +285,21 @@ export function createCollectionStore<Info extends CollectionInfo>(
   const toStoredMember = (row: MemberRow): StoredMember => ({ ...toMemberInfo(row), data: String(row[kind.textField] ?? '') });
 
   /**
+   * The documentId of the collection of member row `m`, as a subquery evaluated for each row that the query's own
+   * index finds (an event has one calendar). Written as EXISTS or a join, PostgreSQL reads the whole collection's
+   * links into a hash first, and SQLite may start from the collection: both cost what the collection holds.
+   */
+  function collectionOfMember(table: Tables): Knex.QueryBuilder {
+    const n = names();
+    const collectionOf = table(`${n.memberLink.table} as l`)
+      .join(`${n.collections} as c`, 'c.id', `l.${n.memberLink.to}`)
+      .where(`l.${n.memberLink.from}`, table.ref('m.id'))
+      .select(n.collectionDocumentId)
+      .limit(1);
+    return collectionOf;
+  }
+
+  /**
    * The published members of a collection (what clients see), narrowed by `refine`. `keyed` says that `refine`
    * picks members by an indexed key (name, UID): the query then starts from those rows and checks their collection,
    * instead of walking the whole collection (which is what a planner without statistics may choose otherwise).
@@ -299,14 +314,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
     const table = await tables(strapi);
     const columns = withText ? { ...n.memberColumns, [kind.textField]: n.memberText } : n.memberColumns;
     const query = keyed
-      ? table(`${n.members} as m`).whereExists((inCollection: Knex.QueryBuilder) =>
-          inCollection
-            .select(table.raw('1'))
-            .from(`${n.memberLink.table} as l`)
-            .join(`${n.collections} as c`, 'c.id', `l.${n.memberLink.to}`)
-            .where(`l.${n.memberLink.from}`, table.ref('m.id'))
-            .where(n.collectionDocumentId, collectionId),
-        )
+      ? table(`${n.members} as m`).whereRaw('(?) = ?', [collectionOfMember(table), collectionId])
       : table(`${n.members} as m`)
           .join(`${n.memberLink.table} as l`, `l.${n.memberLink.from}`, 'm.id')
           .join(`${n.collections} as c`, 'c.id', `l.${n.memberLink.to}`)
@@ -360,14 +368,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
       // Drafts count too: a UID belongs to one object of the collection, published or not.
       const row = (await table(`${n.members} as m`)
         .where(n.memberUid, uid)
-        .whereExists((inCollection: Knex.QueryBuilder) =>
-          inCollection
-            .select(table.raw('1'))
-            .from(`${n.memberLink.table} as l`)
-            .join(`${n.collections} as c`, 'c.id', `l.${n.memberLink.to}`)
-            .where(`l.${n.memberLink.from}`, table.ref('m.id'))
-            .where(n.collectionDocumentId, collection.documentId),
-        )
+        .whereRaw('(?) = ?', [collectionOfMember(table), collection.documentId])
         .first({ resourceName: n.memberName })) as { resourceName: string } | undefined;
       return row?.resourceName ?? null;
     },

@@ -1,6 +1,5 @@
 import { createId } from '@paralleldrive/cuid2';
 import type { Core } from '@strapi/strapi';
-import type { Knex } from 'knex';
 
 import { DavError } from '../dav/errors';
 import { NS } from '../dav/model';
@@ -89,15 +88,10 @@ export function createEventWriter(strapi: Core.Strapi) {
       const calendar = (await (strapi.db.dialect.client === 'sqlite' ? lookup : lookup.forUpdate())) as { id: number } | undefined;
       if (!calendar) throw new DavError(409, 'The calendar no longer exists.');
       // From the name's index to the link: never a walk over the calendar's events.
+      const calendarOfEvent = table(`${n.link.table} as l`).where(`l.${n.link.from}`, table.ref('m.id')).select(`l.${n.link.to}`).limit(1);
       const existing = (await table(`${n.events} as m`)
         .where(`m.${n.column('resourceName')}`, name)
-        .whereExists((inCalendar: Knex.QueryBuilder) =>
-          inCalendar
-            .select(table.raw('1'))
-            .from(`${n.link.table} as l`)
-            .where(`l.${n.link.from}`, table.ref('m.id'))
-            .where(`l.${n.link.to}`, calendar.id),
-        )
+        .whereRaw('(?) = ?', [calendarOfEvent, calendar.id])
         .select({ id: 'm.id', documentId: `m.${n.column('documentId')}`, publishedAt: `m.${n.column('publishedAt')}`, etag: `m.${n.column('etag')}` })) as ExistingRow[];
 
       const now = new Date();
