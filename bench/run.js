@@ -411,10 +411,18 @@ async function runWorkload(target, options, today) {
     notes.push(`calendar-query CHECK FAILED: ${missing.length} missing (e.g. ${missing.slice(0, 5).join(', ')}), ${unexpected.length} unexpected (e.g. ${unexpected.slice(0, 5).join(', ')})`);
   } else notes.push(`calendar-query check passed: exactly the ${expected.size} expected events`);
 
-  // The same query over a window sized to hold about as many events at any N (a month at N = 10,000), so that the
-  // curve over N shows what a query costs for the same answer: it should grow with the answer, not the calendar.
-  const windowDays = Math.max(1, Math.round((30 * 10000) / events.length));
+  // The same query over the window (whole days from the month's start) whose answer is closest to 500 events, so
+  // that the curve over N compares the cost of the same answer: it should grow with the answer, not the calendar.
   const fixedStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1));
+  const hitsIn = (/** @type {number} */ days) => expectedInWindow(events, fixedStart, new Date(fixedStart.getTime() + days * DAY_MS)).size;
+  let low = 1;
+  let high = 365;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (hitsIn(middle) < 500) low = middle + 1;
+    else high = middle;
+  }
+  const windowDays = low > 1 && Math.abs(hitsIn(low - 1) - 500) < Math.abs(hitsIn(low) - 500) ? low - 1 : low;
   const fixedEnd = new Date(fixedStart.getTime() + windowDays * DAY_MS);
   const fixedExpected = expectedInWindow(events, fixedStart, fixedEnd);
   const fixedBody = queryBody.replace(utcStamp(monthStart), utcStamp(fixedStart)).replace(utcStamp(monthEnd), utcStamp(fixedEnd));
