@@ -42,6 +42,7 @@ export function createEventWriter(strapi: Core.Strapi) {
     return {
       events: schema.table(EVENT_UID),
       calendars: schema.table(CALENDAR_UID),
+      calendarDocumentId: schema.column(CALENDAR_UID, 'documentId'),
       link,
       column: (attribute: string) => schema.column(EVENT_UID, attribute),
     };
@@ -84,7 +85,7 @@ export function createEventWriter(strapi: Core.Strapi) {
       const table = await tables(strapi);
       // The calendar's row, locked until commit where the database has row locks: writers to one calendar queue
       // here, before touching the event's rows (which keeps MySQL from deadlocking on them).
-      const lookup = table(n.calendars).where('document_id', calendarDocumentId).first('id');
+      const lookup = table(n.calendars).where(n.calendarDocumentId, calendarDocumentId).first('id');
       const calendar = (await (strapi.db.dialect.client === 'sqlite' ? lookup : lookup.forUpdate())) as { id: number } | undefined;
       if (!calendar) throw new DavError(409, 'The calendar no longer exists.');
       // From the name's index to the link: never a walk over the calendar's events.
