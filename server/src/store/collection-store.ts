@@ -73,7 +73,6 @@ const jsonFields = new Set(['deadProperties', 'personalProperties', 'components'
 
 interface ShareRow {
   collectionId: number;
-  shareId: number | null;
   access: ShareAccess;
   userId: number | null;
   username: string | null;
@@ -134,55 +133,17 @@ export function createCollectionStore<Info extends CollectionInfo>(
   }
   const names = () => (resolvedNames ??= resolveNames());
 
-  /** The shares joined to collection rows `c`, selected as share columns (null where a collection has none). */
-  function joinShares(query: Knex.QueryBuilder, join: 'join' | 'leftJoin'): Knex.QueryBuilder {
-    const n = names();
-    const link = n.shareCollectionLink;
-    return query[join](`${link.table} as sl`, `sl.${link.to}`, 'c.id')
-      [join](`${n.shares} as s`, 's.id', `sl.${link.from}`)
-      .leftJoin(`${n.shareUserLink.table} as su`, `su.${n.shareUserLink.from}`, 's.id')
-      .leftJoin(`${n.users} as uu`, 'uu.id', `su.${n.shareUserLink.to}`)
-      .leftJoin(`${n.shareRoleLink.table} as sr`, `sr.${n.shareRoleLink.from}`, 's.id')
-      .leftJoin(`${n.roles} as r`, 'r.id', `sr.${n.shareRoleLink.to}`)
-      .select({
-        collectionId: 'c.id',
-        shareId: 's.id',
-        access: n.shareAccess,
-        userId: 'uu.id',
-        username: `uu.${n.userColumn('username')}`,
-        roleId: 'r.id',
-        roleType: n.roleType,
-      });
-  }
-
-  /** Collection rows (with their owner) as attribute-named rows with JSON fields parsed, and their shares. */
-  function collectionsFrom(raw: Array<Record<string, unknown>>, shares: ShareRow[]): CollectionRow[] {
-    const byCollection = new Map<number, NonNullable<CollectionRow['shares']>>();
-    for (const share of shares) {
-      if (share.shareId === null || share.shareId === undefined) continue;
-      const list = byCollection.get(Number(share.collectionId)) ?? [];
-      list.push({
-        access: share.access,
-        user: share.userId === null ? null : { id: Number(share.userId), username: String(share.username) },
-        role: share.roleId === null ? null : { id: Number(share.roleId), type: String(share.roleType) },
-      });
-      byCollection.set(Number(share.collectionId), list);
-    }
-    const seen = new Set<number>();
-    const rows: CollectionRow[] = [];
-    for (const row of raw) {
-      if (seen.has(Number(row.id))) continue;
-      seen.add(Number(row.id));
+  /** Collection rows (with their owner) as attribute-named rows, JSON fields parsed; shares not read yet. */
+  function collectionsFrom(raw: Array<Record<string, unknown>>): CollectionRow[] {
+    return raw.map((row) => {
       const collection: CollectionRow = { ...(row as unknown as CollectionRow) };
       for (const field of jsonFields) if (field in collection) collection[field] = jsonOf(collection[field]);
       collection.owner =
         row.ownerId === null || row.ownerId === undefined
           ? null
           : { id: Number(row.ownerId), documentId: String(row.ownerDocumentId), username: String(row.ownerUsername), email: (row.ownerEmail as string | null) ?? null };
-      collection.shares = byCollection.get(Number(row.id)) ?? [];
-      rows.push(collection);
-    }
-    return rows;
+      return collection;
+    });
   }
 
   function withOwner(query: Knex.QueryBuilder): Knex.QueryBuilder {
@@ -193,24 +154,49 @@ export function createCollectionStore<Info extends CollectionInfo>(
       .select({ ...n.collectionColumns, ...n.ownerColumns });
   }
 
-  /** Reads the shares of collection rows, for all of them in one query. */
+  /** Reads the shares of collection rows, for all of them in one query, into the rows. */
   async function attachShares(rows: CollectionRow[]): Promise<void> {
     if (rows.length === 0) return;
+    const n = names();
+    const link = n.shareCollectionLink;
     const table = await tables(strapi);
-    const shares = (await joinShares(table(`${names().collections} as c`), 'join').whereIn('c.id', rows.map((row) => Number(row.id)))) as ShareRow[];
-    const withShares = collectionsFrom(rows as unknown as Array<Record<string, unknown>>, shares);
-    rows.forEach((row, index) => (row.shares = withShares[index]?.shares ?? []));
+    const shares = (await table(`${link.table} as sl`)
+      .join(`${n.shares} as s`, 's.id', `sl.${link.from}`)
+      .leftJoin(`${n.shareUserLink.table} as su`, `su.${n.shareUserLink.from}`, 's.id')
+      .leftJoin(`${n.users} as uu`, 'uu.id', `su.${n.shareUserLink.to}`)
+      .leftJoin(`${n.shareRoleLink.table} as sr`, `sr.${n.shareRoleLink.from}`, 's.id')
+      .leftJoin(`${n.roles} as r`, 'r.id', `sr.${n.shareRoleLink.to}`)
+      .whereIn(`sl.${link.to}`, rows.map((row) => Number(row.id)))
+      .orderBy('s.id')
+      .select({
+        collectionId: `sl.${link.to}`,
+        access: n.shareAccess,
+        userId: 'uu.id',
+        username: `uu.${n.userColumn('username')}`,
+        roleId: 'r.id',
+        roleType: n.roleType,
+      })) as ShareRow[];
+    const byCollection = new Map<number, NonNullable<CollectionRow['shares']>>();
+    for (const share of shares) {
+      const list = byCollection.get(Number(share.collectionId)) ?? [];
+      list.push({
+        access: share.access,
+        user: share.userId === null ? null : { id: Number(share.userId), username: String(share.username) },
+        role: share.roleId === null ? null : { id: Number(share.roleId), type: String(share.roleType) },
+      });
+      byCollection.set(Number(share.collectionId), list);
+    }
+    for (const row of rows) row.shares = byCollection.get(Number(row.id)) ?? [];
   }
 
   /**
    * Collections with their owner, in one query; their shares in a second one when `withShares` (otherwise they are
-   * read when needed: an owner's requests rarely need them).
+   * read when needed: an owner's requests rarely need them). Two small queries rather than one join of all the
+   * tables: on PostgreSQL, a join that wide gets a cost estimate that makes it compile the query (JIT) each time.
    */
   async function collectionRows(refine: (query: Knex.QueryBuilder) => Knex.QueryBuilder, withShares: boolean): Promise<CollectionRow[]> {
     const table = await tables(strapi);
-    const raw = (await refine(withOwner(table(`${names().collections} as c`)))) as Array<Record<string, unknown>>;
-    const rows = collectionsFrom(raw, []);
-    for (const row of rows) delete row.shares;
+    const rows = collectionsFrom((await refine(withOwner(table(`${names().collections} as c`)))) as Array<Record<string, unknown>>);
     if (withShares) await attachShares(rows);
     return rows;
   }
