@@ -1,14 +1,12 @@
 /**
- * XML in and out for the DAV layer: request bodies are parsed with xmlbuilder2 into plain XmlElements, responses
- * are written from XmlNode trees.
+ * XML in and out for the DAV layer: request bodies are parsed with saxes (a strict, conformant streaming parser)
+ * into plain XmlElements, responses are written from XmlNode trees.
  *
  * Request bodies come from anyone who can reach the server, so parsing refuses, before building anything big:
  * DTDs (no entity can ever be declared or expanded: no XXE, no billion laughs), documents deeper or larger than the
- * limits, and anything that is not well-formed as far as xmlbuilder2's reader can tell (see parseXml).
+ * limits, and anything that is not well-formed XML 1.0 with namespaces (see parseXml).
  */
-import { create } from 'xmlbuilder2';
-import type { ParserOptions, XMLBuilder } from 'xmlbuilder2/lib/interfaces';
-import type { Element as DomElement, Node as DomNode } from '@oozcitak/dom/lib/dom/interfaces';
+import { SaxesParser } from 'saxes';
 import { NS, type XmlContent, type XmlElement, type XmlNode } from './model';
 import { DavError } from './errors';
 
@@ -30,56 +28,34 @@ const defaultLimits: Required<ParseXmlOptions> = {
   maxBytes: 1024 * 1024,
   maxDepth: 64,
   maxElements: 10_000,
-  // Resolving a prefix scans the attributes of every ancestor: their number bounds the cost of each element.
+  // Resolving a prefix scans the declarations of every ancestor: their number bounds the cost of each element.
   maxAttributes: 1_000,
 };
 
-const ELEMENT_NODE = 1;
-const TEXT_NODE = 3;
-const CDATA_SECTION_NODE = 4;
-const DOCUMENT_NODE = 9;
-
 // XML 1.0 section 2.2: control characters other than tab, LF and CR, U+FFFE/U+FFFF and unpaired surrogates.
 const illegalCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const qualifiedName = /^[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*(?::[A-Za-z_\u00C0-\uFFFF][\w.\-\u00B7-\uFFFF]*)?$/;
-// xmlbuilder2's ele() reads a string argument starting like this as a whole XML, JSON or YAML document, and a
-// namespace URI reaches ele() as such an argument. No real namespace URI starts this way.
-const namespaceLooksLikeDocument = /^[\s<{[#%-]/;
-// One pass over references, so that "&amp;#60;" stays the text "&#60;" (xmlbuilder2's own decoder makes "<").
-const reference = /&(?:(lt|gt|amp|quot|apos)|#x([0-9A-Fa-f]+)|#([0-9]+));|&/g;
-const predefinedEntities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
 
 const malformed = (message: string) => new DavError(400, `Malformed XML: ${message}`);
-
-function decodeReferences(raw: string): string {
-  return raw.replace(reference, (match, entity?: string, hex?: string, decimal?: string) => {
-    if (entity) return predefinedEntities[entity];
-    if (hex === undefined && decimal === undefined) {
-      // XML 1.0 section 4.1 (WFC: Entity Declared): only the five predefined entities exist without a DTD.
-      throw malformed(`"&" must start a character reference or one of &lt; &gt; &amp; &quot; &apos; (at "${match}")`);
-    }
-    const codePoint = hex !== undefined ? parseInt(hex, 16) : parseInt(decimal ?? '', 10);
-    const character = codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : '';
-    if (!character || illegalCharacter.test(character)) {
-      throw malformed(`character reference ${match} is not an XML character`);
-    }
-    return character;
-  });
-}
 
 function lineAndColumn(text: string, index: number): string {
   const before = text.slice(0, index).split('\n');
   return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
+/** An element being read: its text is gathered in pieces and joined when its end tag is read. */
+interface OpenElement {
+  element: XmlElement;
+  text: string[];
+}
+
 /**
  * Parses an XML request body into its document element.
  *
- * Refused with DavError 400 (413 when too large): bodies that are empty, are not XML, contain a DOCTYPE, nest
- * deeper than 64 levels, hold more than 10,000 elements, use an undeclared prefix or entity, repeat an attribute,
- * leave an element open or are otherwise malformed. A UTF-8 byte order mark and leading whitespace are tolerated.
- * xmlbuilder2's reader does not report end-tag names, so an end tag with the wrong name still closes the open element,
- * and text after the document element is ignored.
+ * Refused with DavError 400 (413 when too large): bodies that are empty, are not XML 1.0, contain a DOCTYPE, nest
+ * deeper than 64 levels, hold more than 10,000 elements or 1,000 attributes, use an undeclared prefix or entity,
+ * repeat an attribute, leave an element open, close one with the wrong name or are otherwise malformed. A UTF-8
+ * byte order mark, leading whitespace and comments or whitespace after the document element are tolerated.
  */
 export function parseXml(body: string, options: ParseXmlOptions = {}): XmlElement {
   const limits = { ...defaultLimits, ...options };
@@ -87,11 +63,7 @@ export function parseXml(body: string, options: ParseXmlOptions = {}): XmlElemen
   if (byteLength > limits.maxBytes) {
     throw new DavError(413, `The XML body is ${byteLength} bytes; at most ${limits.maxBytes} are accepted.`);
   }
-  const text = body
-    .replace(/^\uFEFF/, '')
-    .trimStart()
-    // XML 1.0 section 2.11: a parser reads every CRLF and lone CR as LF; CR survives only written as &#13;.
-    .replace(/\r\n?/g, '\n');
+  const text = body.replace(/^\uFEFF/, '').trimStart();
   if (text === '') throw malformed('the body is empty; an XML document was expected.');
   if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
     throw malformed('document type declarations (DOCTYPE, ENTITY) are not allowed.');
@@ -103,137 +75,66 @@ export function parseXml(body: string, options: ParseXmlOptions = {}): XmlElemen
     throw malformed(`character U+${code} is not allowed in XML (${lineAndColumn(text, illegal.index)}).`);
   }
 
-  const depthOf = new WeakMap<DomNode, number>();
-  // Elements that received content (so their start tag was not self-closing) and elements whose end tag was read.
-  const opened = new Set<DomNode>();
-  const closed = new Set<DomNode>();
+  const parser = new SaxesParser({ xmlns: true, position: true });
+  const open: OpenElement[] = [];
+  let root: XmlElement | null = null;
   let elementCount = 0;
   let attributeCount = 0;
 
-  let contentAfterRoot = false;
-  const noteContent = (parent: XMLBuilder) => {
-    if (parent.node.nodeType === ELEMENT_NODE) opened.add(parent.node);
-    else if (documentElementOf(parent.node)) contentAfterRoot = true;
+  parser.on('error', (error) => {
+    throw error instanceof DavError ? error : malformed(`${stripPosition(error.message)} (line ${parser.line}, column ${parser.column}).`);
+  });
+  parser.on('xmldecl', (declaration) => {
+    if (declaration.version !== undefined && declaration.version !== '1.0') {
+      throw malformed(`XML version ${declaration.version} is not supported; use 1.0.`);
+    }
+  });
+  parser.on('opentagstart', () => {
+    if (open.length + 1 > limits.maxDepth) throw malformed(`elements are nested deeper than ${limits.maxDepth} levels.`);
+    elementCount += 1;
+    if (elementCount > limits.maxElements) throw malformed(`the document has more than ${limits.maxElements} elements.`);
+  });
+  parser.on('attribute', () => {
+    attributeCount += 1;
+    if (attributeCount > limits.maxAttributes) throw malformed(`the document has more than ${limits.maxAttributes} attributes.`);
+  });
+  parser.on('opentag', (tag) => {
+    const attributes: Record<string, string> = {};
+    for (const attribute of Object.values(tag.attributes)) {
+      // Namespace declarations are not attributes: they are already resolved into the names.
+      if (attribute.uri === XMLNS_NAMESPACE) continue;
+      attributes[attribute.local] = attribute.value;
+    }
+    const element: XmlElement = { ns: tag.uri, name: tag.local, attributes, children: [], text: '' };
+    const parent = open[open.length - 1];
+    if (parent) parent.element.children.push(element);
+    else root = element;
+    open.push({ element, text: [] });
+  });
+  parser.on('closetag', () => {
+    const closed = open.pop();
+    if (closed && closed.text.length > 0) closed.element.text = closed.text.join('');
+  });
+  const addText = (data: string) => {
+    open[open.length - 1]?.text.push(data);
   };
-  // The reader calls up() on the current element when it reads an end tag: that is how end tags are counted.
-  const tracked = (builder: XMLBuilder): XMLBuilder => {
-    const view: XMLBuilder = Object.create(builder);
-    view.up = () => {
-      closed.add(builder.node);
-      return tracked(builder.up());
-    };
-    return view;
-  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
 
-  const hooks: ParserOptions & { _decodeText(raw: string): string; _decodeAttributeValue(raw: string): string } = {
-    element(parent, namespace, name) {
-      noteContent(parent);
-      if (!qualifiedName.test(name)) throw malformed(`"${name}" is not an element name.`);
-      // The reader passes undefined when no declaration in scope binds the prefix.
-      if (namespace === undefined && name.includes(':')) {
-        throw malformed(`the prefix of <${name}> is not declared (xmlns:${name.split(':')[0]}="...").`);
-      }
-      if (namespace && namespaceLooksLikeDocument.test(namespace)) {
-        throw malformed(`"${namespace}" is not a namespace name.`);
-      }
-      const depth = (depthOf.get(parent.node) ?? 0) + 1;
-      if (depth > limits.maxDepth) throw malformed(`elements are nested deeper than ${limits.maxDepth} levels.`);
-      elementCount += 1;
-      if (elementCount > limits.maxElements) throw malformed(`the document has more than ${limits.maxElements} elements.`);
-      if (parent.node.nodeType === DOCUMENT_NODE && documentElementOf(parent.node)) {
-        throw malformed(`<${name}> follows the document element; a document has only one.`);
-      }
-      const child = namespace === undefined ? parent.ele(name) : parent.ele(namespace, name);
-      depthOf.set(child.node, depth);
-      return tracked(child);
-    },
-    attribute(parent, namespace, name, value) {
-      attributeCount += 1;
-      if (attributeCount > limits.maxAttributes) throw malformed(`the document has more than ${limits.maxAttributes} attributes.`);
-      const element = parent.node as DomElement;
-      if (element.hasAttribute(name)) throw malformed(`attribute "${name}" appears twice on <${element.nodeName}>.`);
-      // The reader also passes undefined for a prefix bound to the default namespace's URI: look it up again.
-      const attributeNamespace = name.includes(':') ? namespace ?? element.lookupNamespaceURI(name.split(':')[0]) : namespace;
-      if (attributeNamespace === null) throw malformed(`the prefix of attribute "${name}" is not declared.`);
-      return attributeNamespace === undefined ? parent.att(name, value) : parent.att(attributeNamespace, name, value);
-    },
-    text(parent, data) {
-      noteContent(parent);
-      return parent.txt(data);
-    },
-    cdata(parent, data) {
-      noteContent(parent);
-      return parent.dat(data);
-    },
-    // Comments and processing instructions carry nothing a DAV request needs: not kept.
-    comment(parent) {
-      noteContent(parent);
-      return undefined;
-    },
-    instruction(parent) {
-      noteContent(parent);
-      return undefined;
-    },
-    // Not part of the typed ParserOptions, but the reader takes these from the same object (BaseReader, 4.0.3).
-    _decodeText: decodeReferences,
-    _decodeAttributeValue: (raw) => decodeReferences(raw.replace(/[\t\n]/g, ' ')), // XML 1.0 section 3.3.3
-  };
-
-  let document: DomNode;
-  try {
-    document = create({ parser: hooks, skipWhitespaceOnlyText: false }, text).node;
-  } catch (error) {
-    if (error instanceof DavError) throw error;
-    throw malformed(readerMessage(error, text));
-  }
-
-  const root = documentElementOf(document);
+  parser.write(text).close();
   if (!root) throw malformed('there is no document element.');
-  for (const node of opened) {
-    if (!closed.has(node)) throw malformed(`<${node.nodeName}> is not closed.`);
-  }
-  // A document element without content and with nothing after it: only its own tag tells whether it was closed.
-  if (!opened.has(root) && !closed.has(root) && !contentAfterRoot && !text.trimEnd().endsWith('/>')) {
-    throw malformed(`<${root.nodeName}> is not closed.`);
-  }
-  return toXmlElement(root);
+  return root;
+}
+
+/** saxes starts its messages with the position, which parseXml reports in words instead. */
+function stripPosition(message: string): string {
+  return message.replace(/^(?:[^:]*:)?\d+:\d+: /, '').replace(/\.$/, '');
 }
 
 /** The document element of a request body, or null for an empty (or whitespace-only) body. */
 export function parseXmlBody(body: string | null | undefined, options?: ParseXmlOptions): XmlElement | null {
   if (body === null || body === undefined || body.replace(/^\uFEFF/, '').trim() === '') return null;
   return parseXml(body, options);
-}
-
-function documentElementOf(document: DomNode): DomElement | null {
-  for (const node of document.childNodes) {
-    if (node.nodeType === ELEMENT_NODE) return node as DomElement;
-  }
-  return null;
-}
-
-/** The first line of an error from xmlbuilder2's reader, with the position it reports turned into line and column. */
-function readerMessage(error: unknown, text: string): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const [firstLine] = message.split('\n');
-  const index = /\nIndex: (\d+)/.exec(message);
-  return index ? `${firstLine} (${lineAndColumn(text, Number(index[1]))})` : firstLine;
-}
-
-function toXmlElement(element: DomElement): XmlElement {
-  const attributes: Record<string, string> = {};
-  for (const attribute of element.attributes) {
-    // Namespace declarations are not attributes: they are already resolved into the names.
-    if (attribute.namespaceURI === 'http://www.w3.org/2000/xmlns/') continue;
-    attributes[attribute.localName] = attribute.value;
-  }
-  const children: XmlElement[] = [];
-  let text = '';
-  for (const node of element.childNodes) {
-    if (node.nodeType === ELEMENT_NODE) children.push(toXmlElement(node as DomElement));
-    else if (node.nodeType === TEXT_NODE || node.nodeType === CDATA_SECTION_NODE) text += node.textContent ?? '';
-  }
-  return { ns: element.namespaceURI ?? '', name: element.localName, attributes, children, text };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
