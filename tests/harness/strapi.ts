@@ -20,6 +20,8 @@ export interface TestServer {
 export interface StartOptions {
   /** The plugin's `config` as a site owner would write it in config/plugins. */
   pluginConfig?: Record<string, unknown>;
+  /** A database an earlier boot used (and did not drop), to boot again on what it left; default: a new one. */
+  database?: TestDatabase;
 }
 
 export interface SecondProcess {
@@ -51,7 +53,7 @@ const appDir = path.join(__dirname, '..', 'app');
 
 /** Creates the Strapi instance on a fresh database; `load()` is left to the caller. */
 export async function createTestStrapi(options: StartOptions = {}): Promise<{ strapi: Core.Strapi; database: TestDatabase }> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   Object.assign(process.env, database.env, { CALDAV_TEST_CONFIG: JSON.stringify(options.pluginConfig ?? {}) });
   const strapi = createStrapi({ appDir, distDir: appDir });
   return { strapi, database };

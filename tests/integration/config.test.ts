@@ -1,3 +1,6 @@
+import type { Core } from '@strapi/strapi';
+
+import { databaseClient } from '../harness/database';
 import { http } from '../harness/http';
 import { createTestStrapi, startTestServer } from '../harness/strapi';
 
@@ -23,6 +26,37 @@ describe('plugin configuration in a site', () => {
       await expect(strapi.load()).rejects.toThrow(/caldav config: .*"basePath" must start with "\/".*"maxResourceSize" must be a whole number/);
     } finally {
       await strapi.destroy().catch(() => undefined);
+      await database.drop();
+    }
+  });
+});
+
+const sqliteOnly = databaseClient() === 'sqlite' ? test : test.skip;
+
+describe('the SQLite journal', () => {
+  const journalMode = async (strapi: Core.Strapi) => {
+    const [row] = (await strapi.db.connection.raw('PRAGMA journal_mode')) as Array<{ journal_mode: string }>;
+    return row.journal_mode.toLowerCase();
+  };
+
+  sqliteOnly('is write-ahead logging by default, and sqliteWriteAheadLog: false puts the rollback journal back, keeping the data', async () => {
+    const first = await createTestStrapi();
+    const { database } = first;
+    try {
+      await first.strapi.load();
+      expect(await journalMode(first.strapi)).toBe('wal');
+      await first.strapi.db.query('plugin::users-permissions.user').create({ data: { username: 'kept', email: 'kept@example.test', provider: 'local' } });
+      await first.strapi.destroy();
+
+      const second = await createTestStrapi({ database, pluginConfig: { sqliteWriteAheadLog: false } });
+      await second.strapi.load();
+      try {
+        expect(await journalMode(second.strapi)).toBe('delete');
+        expect(await second.strapi.db.query('plugin::users-permissions.user').count({ where: { username: 'kept' } })).toBe(1);
+      } finally {
+        await second.strapi.destroy();
+      }
+    } finally {
       await database.drop();
     }
   });

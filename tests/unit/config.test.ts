@@ -44,6 +44,11 @@ describe('plugin config validation', () => {
     expect(() => validateConfig(withDefaults({ syncRetentionDays }))).toThrow(/"syncRetentionDays" must be a whole number of days/);
   });
 
+  test('sqliteWriteAheadLog takes true or false only', () => {
+    expect(() => validateConfig(withDefaults({ sqliteWriteAheadLog: false }))).not.toThrow();
+    expect(() => validateConfig(withDefaults({ sqliteWriteAheadLog: 'off' }))).toThrow(/"sqliteWriteAheadLog" must be true or false/);
+  });
+
   test('an unknown key is refused, so that a typo does not go unnoticed', () => {
     expect(() => validateConfig(withDefaults({ basepath: '/dav' }))).toThrow(/"basepath" is not a known setting/);
   });
