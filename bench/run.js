@@ -160,7 +160,7 @@ async function timed(fn) {
 
 /**
  * @typedef {{ label: string, calendarUrl: string, addressBookUrl?: string, feedUrl?: string, feedNote?: string,
- *   auth: string, pid?: number, stop: () => Promise<void>, retainedMiB?: () => Promise<number>,
+ *   auth: string, pid?: number, stop: () => Promise<void>, retainedMiB?: () => Promise<number>, heapMiB?: () => Promise<{ heapUsed: number, external: number }>,
  *   hashing?: () => Promise<{ calls: number, ms: number }>, emailAuth?: string }} Target
  */
 
@@ -234,6 +234,11 @@ async function startStrapi() {
     label: 'strapi-caldav',
     /** Resident memory after a full garbage collection: what the server keeps, not garbage V8 has yet to reclaim. */
     retainedMiB: async () => Math.round((await ask('memory')).memory.rss / 1048576),
+    /** The JavaScript heap in use and the memory outside it (buffers, native objects), after a full collection. */
+    heapMiB: async () => {
+      const { memory } = await ask('memory');
+      return { heapUsed: Math.round(memory.heapUsed / 1048576), external: Math.round(memory.external / 1048576) };
+    },
     /** Password hashing (bcrypt) since the last call: { calls, ms }. */
     hashing: async () => (await ask('hashing')).hashing,
     emailAuth: basic(info.email, info.password),
@@ -304,18 +309,27 @@ const CALDAV_NS = 'xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"';
 /** @param {Date} d */
 const utcStamp = (d) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 
+/** @typedef {{ target: string, rows: ReturnType<typeof summarize>[], notes: string[], facts: Record<string, unknown> }} WorkloadResult */
+
 /**
- * Seeds and measures one target. Returns the rows, the notes and the facts (seeding rate, RSS, check results).
+ * Seeds and measures one target, pausing (yield) between steps so that several targets can take turns: each
+ * operation is then measured on all of them within seconds, and a slower spell of the machine cannot favour one.
+ * Returns the rows, the notes and the facts (seeding rate, RSS, check results).
  * @param {Target} target @param {ReturnType<typeof parseArgs>} options @param {Date} today
+ * @returns {AsyncGenerator<void, WorkloadResult>}
  */
-async function runWorkload(target, options, today) {
+async function* workload(target, options, today) {
   const { auth, calendarUrl } = target;
   /** @type {ReturnType<typeof summarize>[]} */
   const rows = [];
   /** @type {string[]} */
   const notes = [];
   /** @type {Record<string, unknown>} */
-  const facts = { rssBeforeMiB: rssMiB(target.pid), retainedBeforeMiB: target.retainedMiB ? await target.retainedMiB() : null };
+  const facts = {
+    rssBeforeMiB: rssMiB(target.pid),
+    retainedBeforeMiB: target.retainedMiB ? await target.retainedMiB() : null,
+    heapBeforeMiB: target.heapMiB ? await target.heapMiB() : null,
+  };
   const log = (/** @type {string} */ line) => console.error(`[${target.label}] ${line}`);
 
   // Seeding: sequential PUTs, as a client's first upload would do.
@@ -324,8 +338,14 @@ async function runWorkload(target, options, today) {
   /** @type {Map<string, string>} */
   const etags = new Map();
   const seedDurations = [];
-  const seedStart = Date.now();
-  for (const event of events) {
+  let seedMs = 0;
+  let seedStart = Date.now();
+  for (const [index, event] of events.entries()) {
+    if (index > 0 && index % 500 === 0) {
+      seedMs += Date.now() - seedStart;
+      yield;
+      seedStart = Date.now();
+    }
     seedDurations.push(
       await timed(async () => {
         const res = await request('PUT', calendarUrl + encodeURIComponent(event.name), {
@@ -338,9 +358,11 @@ async function runWorkload(target, options, today) {
       }),
     );
   }
-  facts.seedSeconds = round((Date.now() - seedStart) / 1000);
-  facts.seedPutsPerSecond = round(options.events / ((Date.now() - seedStart) / 1000));
+  seedMs += Date.now() - seedStart;
+  facts.seedSeconds = round(seedMs / 1000);
+  facts.seedPutsPerSecond = round(options.events / (seedMs / 1000));
   rows.push(summarize('seed PUT (create)', seedDurations));
+  yield;
 
   // Contacts, when the target has an address book.
   if (target.addressBookUrl && options.contacts > 0) {
@@ -369,6 +391,7 @@ async function runWorkload(target, options, today) {
       }),
     ),
   );
+  yield;
 
   // PROPFIND Depth 1 with getetag: what every client does to find changes without sync-collection.
   let propfindCount = 0;
@@ -386,6 +409,7 @@ async function runWorkload(target, options, today) {
     ),
   );
   if (propfindCount !== events.length) notes.push(`PROPFIND listed ${propfindCount} events, ${events.length} were seeded`);
+  yield;
 
   // One month's calendar-query with calendar-data, checked against the occurrences computed from the seed.
   const monthStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + 1, 1));
@@ -410,6 +434,7 @@ async function runWorkload(target, options, today) {
   if (missing.length || unexpected.length) {
     notes.push(`calendar-query CHECK FAILED: ${missing.length} missing (e.g. ${missing.slice(0, 5).join(', ')}), ${unexpected.length} unexpected (e.g. ${unexpected.slice(0, 5).join(', ')})`);
   } else notes.push(`calendar-query check passed: exactly the ${expected.size} expected events`);
+  yield;
 
   // The same query over the window (whole days from the month's start) whose answer is closest to 500 events, so
   // that the curve over N compares the cost of the same answer: it should grow with the answer, not the calendar.
@@ -439,6 +464,7 @@ async function runWorkload(target, options, today) {
   if (fixedGot.size !== fixedExpected.size || [...fixedExpected].some((name) => !fixedGot.has(name))) {
     notes.push(`calendar-query over ${windowDays} days CHECK FAILED: ${fixedGot.size} returned, ${fixedExpected.size} expected`);
   }
+  yield;
 
   // calendar-multiget of 50 hrefs.
   const calendarPath = new URL(calendarUrl).pathname;
@@ -455,6 +481,7 @@ async function runWorkload(target, options, today) {
       });
     }),
   );
+  yield;
 
   // PUT update with If-Match (only SUMMARY changes, so the query check above stays true).
   let edits = 0;
@@ -474,6 +501,7 @@ async function runWorkload(target, options, today) {
     else etags.delete(event.name);
   };
   rows.push(await measure('PUT update (If-Match)', 50, 15000, (i) => timed(() => update(i * 13 + 1))));
+  yield;
 
   // PUT create of new events (in their own name space, so the seeded data stays as computed).
   rows.push(
@@ -489,6 +517,7 @@ async function runWorkload(target, options, today) {
       }),
     ),
   );
+  yield;
 
   // sync-collection, initial and after 10 changes.
   const syncBody = (/** @type {string} */ token) =>
@@ -520,6 +549,7 @@ async function runWorkload(target, options, today) {
     );
     if (changedSeen !== 10) notes.push(`sync-collection after 10 changes listed ${changedSeen} hrefs`);
   }
+  yield;
 
   // The whole calendar as one .ics.
   if (target.feedUrl) {
@@ -535,6 +565,7 @@ async function runWorkload(target, options, today) {
     );
     facts.feedBytes = bytes;
   } else notes.push('feed skipped: no feed URL');
+  yield;
 
   // addressbook-query on FN, checked against the seeded contacts.
   if (target.addressBookUrl && options.contacts > 0) {
@@ -556,6 +587,7 @@ async function runWorkload(target, options, today) {
     );
     if (hits !== expectedContacts) notes.push(`addressbook-query returned ${hits} contacts, expected ${expectedContacts}`);
   } else notes.push('addressbook-query skipped: no address book');
+  yield;
 
   // A client's full sync signing in with Basic auth on every request, as clients do: an initial sync-collection,
   // then the events fetched by calendar-multiget of 50 (as measured above), 500 requests in all. The credentials are the account's
@@ -584,13 +616,14 @@ async function runWorkload(target, options, today) {
 
   facts.rssAfterMiB = rssMiB(target.pid);
   facts.retainedAfterMiB = target.retainedMiB ? await target.retainedMiB() : null;
+  facts.heapAfterMiB = target.heapMiB ? await target.heapMiB() : null;
   return { target: target.label, rows, notes, facts };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Output
 
-/** @param {Awaited<ReturnType<typeof runWorkload>>[]} results */
+/** @param {WorkloadResult[]} results */
 function printTables(results) {
   const [ours, other] = results;
   const key = (/** @type {string} */ op) => op.replace(/ \(.*\)$/, '');
@@ -617,6 +650,11 @@ function printTables(results) {
     if (f.retainedBeforeMiB !== null && f.retainedBeforeMiB !== undefined) {
       console.log(`  resident after a full garbage collection: ${f.retainedBeforeMiB} MiB before, ${f.retainedAfterMiB} MiB at the end (growth ${Number(f.retainedAfterMiB) - Number(f.retainedBeforeMiB)} MiB)`);
     }
+    const heapBefore = /** @type {{ heapUsed: number, external: number } | null} */ (f.heapBeforeMiB);
+    const heapAfter = /** @type {{ heapUsed: number, external: number } | null} */ (f.heapAfterMiB);
+    if (heapBefore && heapAfter) {
+      console.log(`  of which JavaScript heap in use ${heapBefore.heapUsed} -> ${heapAfter.heapUsed} MiB, external ${heapBefore.external} -> ${heapAfter.external} MiB`);
+    }
     for (const note of result.notes) console.log(`  - ${note}`);
   }
 }
@@ -628,34 +666,38 @@ async function main() {
   const now = new Date();
   const today = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const runStarted = Date.now();
-  /** @type {Awaited<ReturnType<typeof runWorkload>>[]} */
+  /** @type {WorkloadResult[]} */
   const results = [];
 
   console.error(`booting Strapi with the plugin (${process.env.DATABASE_CLIENT ?? 'sqlite'})`);
   const ours = await startStrapi();
-  try {
-    results.push(await runWorkload(ours, options, today));
-  } finally {
-    await ours.stop();
-  }
-
   /** @type {Target | undefined} */
   let other;
-  if (options.compareRadicale) other = await startReference('radicale');
-  else if (options.compareSabredav) other = await startReference('sabredav');
-  else if (options.compare) {
-    if (!options.user || !options.password) throw new Error('--compare needs --user and --password');
-    const auth = basic(options.user, options.password);
-    const calendarUrl = options.compare.endsWith('/') ? options.compare : `${options.compare}/`;
-    await createCollections(calendarUrl, options.compareBook, auth);
-    other = { label: new URL(calendarUrl).host, calendarUrl, addressBookUrl: options.compareBook, feedUrl: calendarUrl, feedNote: 'GET of the calendar collection', auth, stop: async () => undefined };
-  }
-  if (other) {
-    try {
-      results.push(await runWorkload(other, options, today));
-    } finally {
-      await other.stop();
+  try {
+    if (options.compareRadicale) other = await startReference('radicale');
+    else if (options.compareSabredav) other = await startReference('sabredav');
+    else if (options.compare) {
+      if (!options.user || !options.password) throw new Error('--compare needs --user and --password');
+      const auth = basic(options.user, options.password);
+      const calendarUrl = options.compare.endsWith('/') ? options.compare : `${options.compare}/`;
+      await createCollections(calendarUrl, options.compareBook, auth);
+      other = { label: new URL(calendarUrl).host, calendarUrl, addressBookUrl: options.compareBook, feedUrl: calendarUrl, feedNote: 'GET of the calendar collection', auth, stop: async () => undefined };
     }
+    // The targets take turns, step by step (see workload).
+    const runs = [ours, ...(other ? [other] : [])].map((target) => workload(target, options, today));
+    /** @type {Array<WorkloadResult | undefined>} */
+    const finished = runs.map(() => undefined);
+    while (finished.some((result) => result === undefined)) {
+      for (const [index, run] of runs.entries()) {
+        if (finished[index] !== undefined) continue;
+        const step = await run.next();
+        if (step.done) finished[index] = step.value;
+      }
+    }
+    for (const result of finished) if (result) results.push(result);
+  } finally {
+    await ours.stop();
+    if (other) await other.stop();
   }
 
   console.log(`\n${options.events} events, ${options.contacts} contacts, ${os.cpus().length} cores, node ${process.version}, ${process.env.DATABASE_CLIENT ?? 'sqlite'}\n`);
