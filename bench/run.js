@@ -9,7 +9,8 @@
  *   node bench/run.js [--events N] [--contacts N] [--compare-radicale | --compare-sabredav]
  *                     [--compare URL --user U --password P [--compare-book URL]]
  *
- * BENCH_CPU_PROFILE=DIR writes a CPU profile of the server; BENCH_SQL_STATS=1 prints the SQL it spent most time on.
+ * BENCH_CPU_PROFILE=DIR writes a CPU profile of the server; BENCH_SQL_STATS=1 prints the SQL it spent most time on;
+ * BENCH_KEEP_DATABASE=1 keeps the seeded database instead of dropping it.
  *
  * Loopback only; every measurement is bounded in count and time (see OPERATIONS).
  */
@@ -253,7 +254,9 @@ async function startStrapi() {
         child.once('exit', resolve);
         child.send('stop');
       });
-      await database.drop();
+      // BENCH_KEEP_DATABASE=1 leaves the seeded database for a closer look (its settings are printed).
+      if (process.env.BENCH_KEEP_DATABASE) console.error(`database kept: ${JSON.stringify(database.env)}`);
+      else await database.drop();
     },
   };
 }

@@ -209,6 +209,16 @@ describe('PUT, GET, DELETE of calendar objects', () => {
     expect(response.status).toBe(409);
     expect(readErrorConditions(response.text)).toContain(p(NS.CALDAV, 'no-uid-conflict'));
     expect(response.text).toContain(`${home}work/standup.ics`);
+    expect((await dav.get(`${home}work/duplicate.ics`)).status).toBe(404);
+  });
+
+  test('two PUTs of one new UID under two names at the same time: one is stored, the other gets no-uid-conflict', async () => {
+    const [first, second] = await Promise.all([dav.put(`${home}work/race-a.ics`, vevent('race-1')), dav.put(`${home}work/race-b.ics`, vevent('race-1'))]);
+    expect([first.status, second.status].sort()).toEqual([201, 409]);
+    const refused = first.status === 409 ? first : second;
+    expect(readErrorConditions(refused.text)).toContain(p(NS.CALDAV, 'no-uid-conflict'));
+    const stored = await Promise.all([dav.get(`${home}work/race-a.ics`), dav.get(`${home}work/race-b.ics`)]);
+    expect(stored.map((response) => response.status).sort()).toEqual([200, 404]);
   });
 
   test('DELETE honours If-Match and then removes the object', async () => {

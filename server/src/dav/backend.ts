@@ -118,6 +118,9 @@ export interface MemberStore<Collection extends CollectionInfo> {
   changedSince(collection: Collection, since: number, until: number): Promise<Array<{ name: string; removed: boolean; sequence: number }>>;
 }
 
+/** What a PUT of a calendar object did: stored it, or nothing because another object of the calendar has its UID. */
+export type CalendarPutResult = { etag: string; created: boolean } | { uidTakenBy: string };
+
 export interface CalendarBackend extends MemberStore<CalendarInfo> {
   /** The calendars in a user's home: their own, then those shared with them. */
   listCalendars(user: Principal): Promise<CalendarInfo[]>;
@@ -133,8 +136,11 @@ export interface CalendarBackend extends MemberStore<CalendarInfo> {
   deleteCalendar(calendar: CalendarInfo): Promise<void>;
   /** Objects that may overlap the range (by their stored occurrence bounds): candidates to filter exactly. */
   queryObjects(calendar: CalendarInfo, range: TimeRange | null): Promise<CandidateObject[]>;
-  /** Creates or replaces an object in one transaction; returns its new etag and whether it was created. */
-  putObject(calendar: CalendarInfo, name: string, data: string, parsed: CalendarObject): Promise<{ etag: string; created: boolean }>;
+  /**
+   * Creates or replaces an object in one transaction; returns its new etag and whether it was created, or, having
+   * written nothing, the name of another object of the calendar that has the same UID (checked in the transaction).
+   */
+  putObject(calendar: CalendarInfo, name: string, data: string, parsed: CalendarObject): Promise<CalendarPutResult>;
   /** Moves an object to another calendar of the same owner under a (possibly new) name, replacing what is there. */
   moveObject(from: CalendarInfo, name: string, to: CalendarInfo, newName: string): Promise<{ etag: string }>;
 }

@@ -96,6 +96,7 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
       writer.check({ ...eventData, resourceName: name });
       // The writer locks the calendar row itself, first thing in the transaction.
       const stored = await withRetries(() => strapi.db.transaction(() => writer.put(calendar.documentId, name, eventData)));
+      if ('uidTakenBy' in stored) return stored;
       if (stored.changed) writer.announce(stored.documentId, stored.created, { ...eventData, resourceName: name });
       return { etag: stored.etag, created: stored.created };
     },

@@ -18,6 +18,7 @@ interface ExistingRow {
   documentId: string;
   publishedAt: unknown;
   etag: string | null;
+  resourceName: string;
 }
 
 export interface StoredEvent {
@@ -79,8 +80,11 @@ export function createEventWriter(strapi: Core.Strapi) {
   return {
     check,
 
-    /** Writes the event named `name` in the calendar; call inside the write's transaction. */
-    async put(calendarDocumentId: string, name: string, eventData: EventData): Promise<StoredEvent & { documentId: string; changed: boolean }> {
+    /**
+     * Writes the event named `name` in the calendar; call inside the write's transaction. Writes nothing when
+     * another event of the calendar has the same UID, and names that event instead.
+     */
+    async put(calendarDocumentId: string, name: string, eventData: EventData): Promise<(StoredEvent & { documentId: string; changed: boolean }) | { uidTakenBy: string }> {
       const n = names();
       const table = await tables(strapi);
       // The calendar's row, locked until commit where the database has row locks: writers to one calendar queue
@@ -88,12 +92,22 @@ export function createEventWriter(strapi: Core.Strapi) {
       const lookup = table(n.calendars).where(n.calendarDocumentId, calendarDocumentId).first('id');
       const calendar = (await (strapi.db.dialect.client === 'sqlite' ? lookup : lookup.forUpdate())) as { id: number } | undefined;
       if (!calendar) throw new DavError(409, 'The calendar no longer exists.');
-      // From the name's index to the link: never a walk over the calendar's events.
+      // The event's rows and any other event with its UID, from the name's and the UID's indexes to the link: never
+      // a walk over the calendar's events. Drafts count too: a UID belongs to one event, published or not.
       const calendarOfEvent = table(`${n.link.table} as l`).where(`l.${n.link.from}`, table.ref('m.id')).select(`l.${n.link.to}`).limit(1);
-      const existing = (await table(`${n.events} as m`)
-        .where(`m.${n.column('resourceName')}`, name)
+      const rows = (await table(`${n.events} as m`)
+        .where((query) => query.where(`m.${n.column('resourceName')}`, name).orWhere(`m.${n.column('uid')}`, eventData.uid))
         .whereRaw('(?) = ?', [calendarOfEvent, calendar.id])
-        .select({ id: 'm.id', documentId: `m.${n.column('documentId')}`, publishedAt: `m.${n.column('publishedAt')}`, etag: `m.${n.column('etag')}` })) as ExistingRow[];
+        .select({
+          id: 'm.id',
+          documentId: `m.${n.column('documentId')}`,
+          publishedAt: `m.${n.column('publishedAt')}`,
+          etag: `m.${n.column('etag')}`,
+          resourceName: `m.${n.column('resourceName')}`,
+        })) as ExistingRow[];
+      const uidHolder = rows.find((row) => row.resourceName !== name);
+      if (uidHolder) return { uidTakenBy: uidHolder.resourceName };
+      const existing = rows;
 
       const now = new Date();
       const values = { ...columnsOf({ ...eventData, resourceName: name }), [n.column('updatedAt')]: now };

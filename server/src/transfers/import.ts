@@ -68,8 +68,10 @@ export function calendarWriter(backend: CalendarBackend, calendar: CalendarInfo,
     }
     checkUid(parsed.uid);
     const name = await nameFor(backend, calendar, parsed.uid, '.ics');
-    const { created } = await stored(() => backend.putObject(calendar, name, text, parsed));
-    return { uid: parsed.uid, created };
+    const result = await stored(() => backend.putObject(calendar, name, text, parsed));
+    // Another writer gave the UID to another object since nameFor looked.
+    if ('uidTakenBy' in result) throw new ObjectSkippedError(`Another object of the calendar (${result.uidTakenBy}) already has this UID.`);
+    return { uid: parsed.uid, created: result.created };
   };
 }
 

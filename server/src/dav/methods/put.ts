@@ -72,9 +72,9 @@ export const put: MethodHandler = async ({ request, context, location, body, hre
     throw error;
   }
   if (parsed.uid.length > MAX_UID_LENGTH) throw new DavError(403, `UIDs longer than ${MAX_UID_LENGTH} characters are not supported.`, { ns: NS.CALDAV, name: 'valid-calendar-object-resource' });
-  const holder = await context.backend.findObjectNameByUid(slot.calendar, parsed.uid);
-  if (holder !== null && holder !== slot.name) throw uidConflict(NS.CALDAV, parsed.uid, siblingHref(href, holder, encodeSegment));
-  const { etag, created } = await context.backend.putObject(slot.calendar, slot.name, body, parsed);
+  const result = await context.backend.putObject(slot.calendar, slot.name, body, parsed);
+  if ('uidTakenBy' in result) throw uidConflict(NS.CALDAV, parsed.uid, siblingHref(href, result.uidTakenBy, encodeSegment));
+  const { etag, created } = result;
   // The stored bytes are what was sent, so the client may cache them under this ETag (RFC 4791 5.3.4).
   return emptyResponse(created ? 201 : 204, { ETag: `"${etag}"`, 'Content-Length': '0' });
 };
