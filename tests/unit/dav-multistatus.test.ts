@@ -147,19 +147,25 @@ describe('a multistatus sent as it is written', () => {
     return parts;
   }
 
+  const batchesOf = (responses: MultistatusResponse[], size: number) =>
+    Array.from({ length: Math.ceil(responses.length / size) }, (_, index) => responses.slice(index * size, (index + 1) * size));
+
   it('reads exactly like the same multistatus written at once, in several pieces', async () => {
-    const pieces = await collect(multistatusStream(many, { syncToken: 'urn:token:7' }));
+    const pieces = await collect(multistatusStream(batchesOf(many, 200), { syncToken: 'urn:token:7' }));
     expect(pieces.length).toBeGreaterThan(2);
     expect(read(pieces.join(''))).toEqual(read(multistatus(many, { syncToken: 'urn:token:7' })));
   });
 
   it('takes the responses from an asynchronous source, and is well-formed when there are none', async () => {
-    async function* none(): AsyncIterable<MultistatusResponse> {}
+    async function* none(): AsyncIterable<MultistatusResponse[]> {}
     expect(read((await collect(multistatusStream(none()))).join(''))).toEqual({ responses: [], syncToken: undefined });
-    async function* two(): AsyncIterable<MultistatusResponse> {
-      yield many[0];
-      yield many[1];
+    async function* twoBatches(): AsyncIterable<MultistatusResponse[]> {
+      yield [many[0]];
+      yield [];
+      yield [many[1], many[2]];
     }
-    expect(read((await collect(multistatusStream(two()))).join('')).responses).toHaveLength(2);
+    expect(read((await collect(multistatusStream(twoBatches()))).join('')).responses.map((response) => response.href)).toEqual(
+      [many[0], many[1], many[2]].map((response) => response.href),
+    );
   });
 });

@@ -47,26 +47,22 @@ export function multistatus(responses: MultistatusResponse[], options: { syncTok
   return document.finish();
 }
 
-/** Responses written per batch of this many, so that a large answer is sent while it is produced. */
-const STREAM_BATCH = 200;
+/** How many responses a streamed multistatus takes at a time: a large answer is sent while it is produced. */
+export const STREAM_BATCH = 200;
 
 /**
- * The DAV:multistatus document as text produced piece by piece: a listing of thousands of members is sent while
- * it is written, without holding every response (or the whole text) in memory at once.
+ * The DAV:multistatus document as text produced piece by piece, from batches of responses (of about STREAM_BATCH
+ * each): a listing of thousands of members is sent while it is written, without holding every response (or the
+ * whole text) in memory at once. Batches, not single responses, so that waiting costs one promise per batch.
  */
 export async function* multistatusStream(
-  responses: AsyncIterable<MultistatusResponse> | Iterable<MultistatusResponse>,
+  batches: AsyncIterable<MultistatusResponse[]> | Iterable<MultistatusResponse[]>,
   options: { syncToken?: string } = {},
 ): AsyncIterable<string> {
   const document = createStreamedXmlDocument(NS.DAV, 'multistatus');
-  let pending = 0;
-  for await (const response of responses) {
-    document.append(responseElement(response));
-    pending += 1;
-    if (pending >= STREAM_BATCH) {
-      pending = 0;
-      yield document.take();
-    }
+  for await (const batch of batches) {
+    for (const response of batch) document.append(responseElement(response));
+    yield document.take();
   }
   if (options.syncToken !== undefined) document.append(d('sync-token', options.syncToken));
   yield document.close();

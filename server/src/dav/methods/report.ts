@@ -4,10 +4,10 @@ import type { StoredCalendarObject } from '../backend';
 import { DavError } from '../errors';
 import { depthOf, xmlResponse } from '../http';
 import { NS, clark, type CalendarDataRequest, type CompFilter, type TimeRange, type XmlContent, type XmlNode } from '../model';
-import { multistatus, multistatusStream, responseElement, type MultistatusResponse, type PropertyResult } from '../multistatus';
+import { multistatus, multistatusStream, responseElement, STREAM_BATCH, type MultistatusResponse, type PropertyResult } from '../multistatus';
 import { hrefPath, locate } from '../paths';
 import { definitionsOf } from '../properties';
-import { responseFor, type ExtraProperties } from '../propfind-core';
+import { respond, responseFor, responseNow, settled, type ExtraProperties, type PendingResponse } from '../propfind-core';
 import { parseReport, type ExpandPropertyItem, type PropfindRequest, type ReportRequest } from '../requests';
 import { hrefOf, resolve, resolveAddressBook, resolveCalendar, resolveObjectSlot, type DavContext, type Resource } from '../resources';
 import type { AddressDataRequest } from '../requests';
@@ -46,10 +46,10 @@ function objectResponseExtras(object: StoredCalendarObject, propRequest: Propfin
 async function calendarQuery(input: MethodInput, report: Extract<ReportRequest, { kind: 'calendar-query' }>) {
   const { context, href } = input;
   const target = await input.resource();
-  const responses: MultistatusResponse[] = [];
-  const answer = async (resource: Extract<Resource, { kind: 'calendar-object' }>, object: StoredCalendarObject, objectHref: string) => {
+  const responses: PendingResponse[] = [];
+  const answer = (resource: Extract<Resource, { kind: 'calendar-object' }>, object: StoredCalendarObject, objectHref: string) => {
     if (!matchesCalendarFilter(object.data, report.filter)) return;
-    responses.push(await responseFor(context, resource, objectHref, report.prop, objectResponseExtras(object, report.prop, report.calendarData)));
+    responses.push(respond(context, resource, objectHref, report.prop, objectResponseExtras(object, report.prop, report.calendarData)));
   };
 
   if (target.kind === 'calendar') {
@@ -58,16 +58,16 @@ async function calendarQuery(input: MethodInput, report: Extract<ReportRequest, 
       const resource = { kind: 'calendar-object' as const, home: target.home, calendar: target.calendar, name: object.name, object };
       const objectHref = context.hrefs.child(href, object.name, false);
       const quick = quickTimeRangeMatch(object, report.filter);
-      if (quick === null) await answer(resource, object, objectHref);
-      else if (quick) responses.push(await responseFor(context, resource, objectHref, report.prop, objectResponseExtras(object, report.prop, report.calendarData)));
+      if (quick === null) answer(resource, object, objectHref);
+      else if (quick) responses.push(respond(context, resource, objectHref, report.prop, objectResponseExtras(object, report.prop, report.calendarData)));
     }
   } else if (target.kind === 'calendar-object' && input.location.kind === 'calendar-object') {
     const slot = await resolveObjectSlot(context, input.location);
-    if (slot?.object) await answer(target, slot.object, href);
+    if (slot?.object) answer(target, slot.object, href);
   } else {
     unsupported('calendar-query');
   }
-  return xmlResponse(207, multistatus(responses));
+  return xmlResponse(207, multistatus(await settled(responses)));
 }
 
 /** Whether a request's properties include the stored text (calendar-data or address-data). */
@@ -112,16 +112,16 @@ async function multiget(
     }
     found.set(key, members);
   }
-  const responses: MultistatusResponse[] = [];
+  const responses: PendingResponse[] = [];
   for (const { requested, location } of located) {
     const resource = location?.kind === memberKind ? found.get(`${location.username}\u0000${location.slug}`)?.get(location.name) : undefined;
     if (!resource || (resource.kind !== 'calendar-object' && resource.kind !== 'contact')) {
       responses.push({ href: requested, status: 404 });
       continue;
     }
-    responses.push(await responseFor(context, resource, requested, prop, extras(resource.object as StoredCalendarObject)));
+    responses.push(respond(context, resource, requested, prop, extras(resource.object as StoredCalendarObject)));
   }
-  return xmlResponse(207, multistatus(responses));
+  return xmlResponse(207, multistatus(await settled(responses)));
 }
 
 function contactExtras(object: StoredCalendarObject, propRequest: PropfindRequest, addressData?: AddressDataRequest): ExtraProperties {
@@ -139,7 +139,7 @@ async function addressbookQuery(input: MethodInput, report: Extract<ReportReques
   const { context, href } = input;
   const target = await input.resource();
   if (target.kind !== 'addressbook') unsupported('addressbook-query');
-  const responses: MultistatusResponse[] = [];
+  const responses: PendingResponse[] = [];
   let truncated = false;
   for (const object of await context.addressBooks.allObjects(target.book)) {
     if (!matchesAddressbookFilter(object.data, report.filter)) continue;
@@ -148,11 +148,11 @@ async function addressbookQuery(input: MethodInput, report: Extract<ReportReques
       break;
     }
     const resource = { kind: 'contact' as const, home: target.home, book: target.book, name: object.name, object };
-    responses.push(await responseFor(context, resource, context.hrefs.child(href, object.name, false), report.prop, contactExtras(object, report.prop, report.addressData)));
+    responses.push(respond(context, resource, context.hrefs.child(href, object.name, false), report.prop, contactExtras(object, report.prop, report.addressData)));
   }
   // RFC 6352 8.6.1: a truncated result says so with 507 on the request URI.
   if (truncated) responses.push({ href, status: 507, error: { ns: NS.DAV, name: 'number-of-matches-within-limits' } });
-  return xmlResponse(207, multistatus(responses));
+  return xmlResponse(207, multistatus(await settled(responses)));
 }
 
 /**
@@ -185,7 +185,8 @@ async function syncCollection(input: MethodInput, report: Extract<ReportRequest,
 
   const memberHref = (name: string) => context.hrefs.child(href, name, false);
   const answer = async (objects: StoredCalendarObject[]) => {
-    for (const object of objects) responses.push(await responseFor(context, memberResource(object), memberHref(object.name), report.prop, extras(object)));
+    const pending = objects.map((object) => respond(context, memberResource(object), memberHref(object.name), report.prop, extras(object)));
+    for (const response of await settled(pending)) responses.push(response);
   };
 
   const position = report.syncToken.trim() === '' ? { sequence: collection.syncSequence, listedUpTo: '' } : parseSyncToken(report.syncToken, collection.documentId);
@@ -202,9 +203,20 @@ async function syncCollection(input: MethodInput, report: Extract<ReportRequest,
     // The listing has the etags already; the stored text is read only when the client asked for it.
     const objects = wantsData(report.prop) ? (await store.getObjects(page.map((info) => info.name))).sort(byName) : page.map((info) => ({ ...info, data: '' }));
     if (report.syncToken.trim() === '' && page.length === remaining.length) {
-      // The whole collection in one answer: sent as it is written.
-      async function* listing(): AsyncIterable<MultistatusResponse> {
-        for (const object of objects) yield await responseFor(context, memberResource(object), memberHref(object.name), report.prop, extras(object));
+      // The whole collection in one answer: sent as it is written, a batch at a time.
+      async function* listing(): AsyncIterable<MultistatusResponse[]> {
+        let batch: MultistatusResponse[] = [];
+        for (const object of objects) {
+          const resource = memberResource(object);
+          const objectHref = memberHref(object.name);
+          const objectExtras = extras(object);
+          batch.push(responseNow(context, resource, objectHref, report.prop, objectExtras) ?? (await responseFor(context, resource, objectHref, report.prop, objectExtras)));
+          if (batch.length >= STREAM_BATCH) {
+            yield batch;
+            batch = [];
+          }
+        }
+        yield batch;
       }
       return xmlResponse(207, multistatusStream(listing(), { syncToken: syncToken(collection.documentId, collection.syncSequence) }));
     }
@@ -230,11 +242,12 @@ async function syncCollection(input: MethodInput, report: Extract<ReportRequest,
     responses.push({ href, status: 507, error: { ns: NS.DAV, name: 'number-of-matches-within-limits' } });
   }
   const current = new Map((await store.getObjects(changes.map((change) => change.name))).map((object) => [object.name, object]));
-  const answered: MultistatusResponse[] = [];
-  for (const change of changes) {
-    const object = current.get(change.name);
-    answered.push(object ? await responseFor(context, memberResource(object), memberHref(change.name), report.prop, extras(object)) : { href: memberHref(change.name), status: 404 });
-  }
+  const answered = await settled(
+    changes.map((change) => {
+      const object = current.get(change.name);
+      return object ? respond(context, memberResource(object), memberHref(change.name), report.prop, extras(object)) : { href: memberHref(change.name), status: 404 };
+    }),
+  );
   const listed = responses.filter((response) => response.status !== 507);
   const truncation = responses.filter((response) => response.status === 507);
   return xmlResponse(207, multistatus([...listed, ...answered, ...truncation], { syncToken: syncToken(collection.documentId, reached) }));
