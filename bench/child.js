@@ -114,6 +114,11 @@ async function main() {
       /** @type {NonNullable<typeof process.send>} */ (process.send)({ memory: process.memoryUsage() });
       return;
     }
+    if (message === 'cpu') {
+      // CPU time the server used so far (user + system), steadier than wall time on a busy machine.
+      /** @type {NonNullable<typeof process.send>} */ (process.send)({ cpu: process.cpuUsage() });
+      return;
+    }
     if (message === 'hashing') {
       /** @type {NonNullable<typeof process.send>} */ (process.send)({ hashing });
       hashing = { calls: 0, ms: 0 };

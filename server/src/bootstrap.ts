@@ -7,13 +7,14 @@ import { grantDefaultPermissions } from './auth/default-permissions';
 import { registerAccountCleanup } from './middlewares/account-cleanup';
 import { createChangeLog } from './store/change-log';
 import { fillSpanClasses } from './store/span-classes';
-import { applySqliteJournalMode } from './store/sqlite-journal';
+import { applySqliteJournalMode, cachePreparedStatements } from './store/sqlite-tuning';
 
 export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Promise<void> {
   // Settings saved on the admin's settings page apply over the config file, in every process.
   await (strapi.plugin('caldav').service('settings') as Settings).start();
   const { basePath, sqliteWriteAheadLog } = strapi.config.get('plugin::caldav') as PluginConfig;
   await applySqliteJournalMode(strapi, sqliteWriteAheadLog);
+  cachePreparedStatements(strapi);
   // Nightly pruning of the sync log, for sites that enable Strapi's cron (server.cron.enabled); writes prune too.
   strapi.cron.add({
     caldavPruneSyncLog: {

@@ -8,7 +8,7 @@ import { DavError } from '../dav/errors';
 import { syncToken } from '../dav/sync-token';
 import { ROLE_UID, SHARE_UID, USER_UID } from '../uids';
 import { createChangeLog, withRetries, type CollectionType } from './change-log';
-import { createSchema, dateOf, jsonOf, tables, type Tables } from './sql';
+import { compiledSelect, createSchema, dateOf, jsonOf, tables, type Tables } from './sql';
 
 export interface CollectionRow {
   id: number;
@@ -207,6 +207,16 @@ export function createCollectionStore<Info extends CollectionInfo>(
     return row ?? null;
   }
 
+  // The collection a URL names, with its owner: on every request.
+  const collectionRowBySlug = compiledSelect<Record<string, unknown>>(strapi, (table, parameter) =>
+    withOwner(table(`${names().collections} as c`)).where(`c.${names().column('slug')}`, parameter(0)).limit(1),
+  );
+
+  async function collectionBySlug(slug: string): Promise<CollectionRow | null> {
+    const [row] = collectionsFrom(await collectionRowBySlug(slug));
+    return row ?? null;
+  }
+
   async function accessOf(row: CollectionRow, viewer: Principal | null): Promise<CollectionAccess | null> {
     // Shares decide only for a signed-in user who is not the owner.
     if (!row.shares && viewer !== null && row.owner?.id !== viewer.id) await attachShares([row]);
@@ -296,8 +306,11 @@ export function createCollectionStore<Info extends CollectionInfo>(
     refine: (query: Knex.QueryBuilder) => Knex.QueryBuilder = (query) => query,
     keyed = false,
   ): Promise<MemberRow[]> {
+    return (await refine(memberQuery(await tables(strapi), collectionId, withText, keyed))) as MemberRow[];
+  }
+
+  function memberQuery(table: Tables, collectionId: string, withText: boolean, keyed: boolean): Knex.QueryBuilder {
     const n = names();
-    const table = await tables(strapi);
     const columns = withText ? { ...n.memberColumns, [kind.textField]: n.memberText } : n.memberColumns;
     const query = keyed
       ? table(`${n.members} as m`).whereRaw('(?) = ?', [collectionOfMember(table), collectionId])
@@ -305,11 +318,16 @@ export function createCollectionStore<Info extends CollectionInfo>(
           .join(`${n.memberLink.table} as l`, `l.${n.memberLink.from}`, 'm.id')
           .join(`${n.collections} as c`, 'c.id', `l.${n.memberLink.to}`)
           .where(n.collectionDocumentId, collectionId);
-    return (await refine(query.whereNotNull(n.memberPublishedAt).select(columns))) as MemberRow[];
+    return query.whereNotNull(n.memberPublishedAt).select(columns);
   }
 
+  // The member a URL names, without and with its text: on every GET, PUT and DELETE of one.
+  const memberByName = [false, true].map((withText) =>
+    compiledSelect<MemberRow>(strapi, (table, parameter) => memberQuery(table, parameter(0), withText, true).where(names().memberName, parameter(1)).limit(1)),
+  );
+
   async function memberRow(collection: CollectionInfo, name: string, withText: boolean): Promise<MemberRow | null> {
-    const [row] = await memberRows(collection.documentId, withText, (query) => query.where(names().memberName, name).limit(1), true);
+    const [row] = await memberByName[withText ? 1 : 0](collection.documentId, name);
     return row ?? null;
   }
 
@@ -408,7 +426,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
 
     /** The collection with this slug, if the viewer may access it. */
     async findOf(slug: string, viewer: Principal | null): Promise<Info | null> {
-      const row = await collectionWhere(`c.${names().column('slug')}`, slug);
+      const row = await collectionBySlug(slug);
       if (!row) return null;
       const access = await accessOf(row, viewer);
       return access ? toInfo(row, access, viewer) : null;

@@ -7,7 +7,7 @@ import { collectProblems } from '../middlewares/document-rules';
 import { CALENDAR_UID, EVENT_UID } from '../uids';
 import { createChangeLog } from './change-log';
 import type { EventData } from './event-data';
-import { createSchema, tables, type Tables } from './sql';
+import { compiledSelect, createSchema, tables, type Tables } from './sql';
 
 /** Event attributes stored as datetimes, and as JSON. */
 const DATE_ATTRIBUTES = new Set(['start', 'end', 'firstOccurrence', 'lastOccurrence']);
@@ -50,6 +50,31 @@ export function createEventWriter(strapi: Core.Strapi) {
   }
   const names = () => (resolved ??= resolveNames());
 
+  // The calendar's row, locked until commit where the database has row locks: writers to one calendar queue here,
+  // before touching the event's rows (which keeps MySQL from deadlocking on them).
+  const lockedCalendar = compiledSelect<{ id: number }>(strapi, (table, parameter) => {
+    const n = names();
+    const lookup = table(n.calendars).where(n.calendarDocumentId, parameter(0)).first('id');
+    return strapi.db.dialect.client === 'sqlite' ? lookup : lookup.forUpdate();
+  });
+
+  // The event's rows and any other event with its UID, from the name's and the UID's indexes to the link: never a
+  // walk over the calendar's events. Drafts count too: a UID belongs to one event, published or not.
+  const eventRows = compiledSelect<ExistingRow>(strapi, (table, parameter) => {
+    const n = names();
+    const calendarOfEvent = table(`${n.link.table} as l`).where(`l.${n.link.from}`, table.ref('m.id')).select(`l.${n.link.to}`).limit(1);
+    return table(`${n.events} as m`)
+      .where((query) => query.where(`m.${n.column('resourceName')}`, parameter(0)).orWhere(`m.${n.column('uid')}`, parameter(1)))
+      .whereRaw('(?) = ?', [calendarOfEvent, parameter(2)])
+      .select({
+        id: 'm.id',
+        documentId: `m.${n.column('documentId')}`,
+        publishedAt: `m.${n.column('publishedAt')}`,
+        etag: `m.${n.column('etag')}`,
+        resourceName: `m.${n.column('resourceName')}`,
+      });
+  });
+
   /** The row values of the event's fields, converted as Strapi converts them for the database. */
   function columnsOf(data: EventData & { resourceName: string }): Record<string, unknown> {
     const n = names();
@@ -87,24 +112,9 @@ export function createEventWriter(strapi: Core.Strapi) {
     async put(calendarDocumentId: string, name: string, eventData: EventData): Promise<(StoredEvent & { documentId: string; changed: boolean }) | { uidTakenBy: string }> {
       const n = names();
       const table = await tables(strapi);
-      // The calendar's row, locked until commit where the database has row locks: writers to one calendar queue
-      // here, before touching the event's rows (which keeps MySQL from deadlocking on them).
-      const lookup = table(n.calendars).where(n.calendarDocumentId, calendarDocumentId).first('id');
-      const calendar = (await (strapi.db.dialect.client === 'sqlite' ? lookup : lookup.forUpdate())) as { id: number } | undefined;
+      const [calendar] = await lockedCalendar(calendarDocumentId);
       if (!calendar) throw new DavError(409, 'The calendar no longer exists.');
-      // The event's rows and any other event with its UID, from the name's and the UID's indexes to the link: never
-      // a walk over the calendar's events. Drafts count too: a UID belongs to one event, published or not.
-      const calendarOfEvent = table(`${n.link.table} as l`).where(`l.${n.link.from}`, table.ref('m.id')).select(`l.${n.link.to}`).limit(1);
-      const rows = (await table(`${n.events} as m`)
-        .where((query) => query.where(`m.${n.column('resourceName')}`, name).orWhere(`m.${n.column('uid')}`, eventData.uid))
-        .whereRaw('(?) = ?', [calendarOfEvent, calendar.id])
-        .select({
-          id: 'm.id',
-          documentId: `m.${n.column('documentId')}`,
-          publishedAt: `m.${n.column('publishedAt')}`,
-          etag: `m.${n.column('etag')}`,
-          resourceName: `m.${n.column('resourceName')}`,
-        })) as ExistingRow[];
+      const rows = await eventRows(name, eventData.uid, calendar.id);
       const uidHolder = rows.find((row) => row.resourceName !== name);
       if (uidHolder) return { uidTakenBy: uidHolder.resourceName };
       const existing = rows;

@@ -28,3 +28,41 @@ export async function applySqliteJournalMode(strapi: Core.Strapi, writeAheadLog:
   }
   return current;
 }
+
+/** Most prepared statements kept per SQLite connection (queries with IN lists of any length have many texts). */
+const MAX_CACHED_STATEMENTS = 500;
+const cached = Symbol('caldav.cachedStatements');
+
+interface PreparingConnection {
+  prepare(sql: string): unknown;
+  [cached]?: true;
+}
+
+/**
+ * Keeps SQLite's prepared statements for reuse. knex prepares every statement it runs afresh, which on SQLite
+ * costs about as much as running a small one; a client's PUT runs about ten. better-sqlite3 runs a statement to
+ * completion synchronously, so one statement is never in use twice at once, and SQLite re-prepares it by itself
+ * after a schema change. Applies to every query of the site on this connection, Strapi's own included.
+ */
+export function cachePreparedStatements(strapi: Core.Strapi): void {
+  if (strapi.db.dialect.client !== 'sqlite') return;
+  const client = strapi.db.connection.client as { _query(connection: PreparingConnection, query: unknown): Promise<unknown> };
+  const run = client._query.bind(client);
+  client._query = (connection, query) => {
+    if (!connection[cached]) {
+      const prepare = connection.prepare.bind(connection);
+      const statements = new Map<string, unknown>();
+      connection.prepare = (sql: string) => {
+        let statement = statements.get(sql);
+        if (statement === undefined) {
+          statement = prepare(sql);
+          if (statements.size >= MAX_CACHED_STATEMENTS) statements.delete(statements.keys().next().value as string);
+          statements.set(sql, statement);
+        }
+        return statement;
+      };
+      connection[cached] = true;
+    }
+    return run(connection, query);
+  };
+}
