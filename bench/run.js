@@ -387,7 +387,7 @@ async function* workload(target, options, today) {
   log('measuring');
   // GET of single events, spread over the calendar.
   rows.push(
-    await measure('GET event', 100, 10000, (i) =>
+    await measure('GET event', 500, 10000, (i) =>
       timed(async () => {
         const res = await request('GET', calendarUrl + encodeURIComponent(events[(i * 97) % events.length].name), { auth });
         expectStatus(res, [200], 'GET');
@@ -472,7 +472,7 @@ async function* workload(target, options, today) {
   // calendar-multiget of 50 hrefs.
   const calendarPath = new URL(calendarUrl).pathname;
   rows.push(
-    await measure('calendar-multiget 50', 30, 15000, (rep) => {
+    await measure('calendar-multiget 50', 100, 15000, (rep) => {
       const hrefs = Array.from({ length: 50 }, (_, k) => `<D:href>${calendarPath}${encodeURIComponent(events[(rep * 50 + k) * 31 % events.length].name)}</D:href>`).join('');
       return timed(async () => {
         const res = await request('REPORT', calendarUrl, {
@@ -503,12 +503,12 @@ async function* workload(target, options, today) {
     if (res.headers.etag) etags.set(event.name, String(res.headers.etag));
     else etags.delete(event.name);
   };
-  rows.push(await measure('PUT update (If-Match)', 50, 15000, (i) => timed(() => update(i * 13 + 1))));
+  rows.push(await measure('PUT update (If-Match)', 200, 15000, (i) => timed(() => update(i * 13 + 1))));
   yield;
 
   // PUT create of new events (in their own name space, so the seeded data stays as computed).
   rows.push(
-    await measure('PUT create', 50, 15000, (i) =>
+    await measure('PUT create', 200, 15000, (i) =>
       timed(async () => {
         const event = makeEvent(i, today, 'new');
         const res = await request('PUT', calendarUrl + encodeURIComponent(event.name), {
