@@ -161,7 +161,7 @@ async function timed(fn) {
 
 /**
  * @typedef {{ label: string, calendarUrl: string, addressBookUrl?: string, feedUrl?: string, feedNote?: string,
- *   auth: string, pid?: number, stop: () => Promise<void>, retainedMiB?: () => Promise<number>, heapMiB?: () => Promise<{ heapUsed: number, external: number }>,
+ *   auth: string, pid?: number, stop: () => Promise<void>, retainedMiB?: () => Promise<number>, heapMiB?: () => Promise<{ heapUsed: number, heapTotal: number, external: number }>,
  *   hashing?: () => Promise<{ calls: number, ms: number }>, emailAuth?: string }} Target
  */
 
@@ -238,7 +238,11 @@ async function startStrapi() {
     /** The JavaScript heap in use and the memory outside it (buffers, native objects), after a full collection. */
     heapMiB: async () => {
       const { memory } = await ask('memory');
-      return { heapUsed: Math.round(memory.heapUsed / 1048576), external: Math.round(memory.external / 1048576) };
+      return {
+        heapUsed: Math.round(memory.heapUsed / 1048576),
+        heapTotal: Math.round(memory.heapTotal / 1048576),
+        external: Math.round(memory.external / 1048576),
+      };
     },
     /** Password hashing (bcrypt) since the last call: { calls, ms }. */
     hashing: async () => (await ask('hashing')).hashing,
@@ -653,10 +657,10 @@ function printTables(results) {
     if (f.retainedBeforeMiB !== null && f.retainedBeforeMiB !== undefined) {
       console.log(`  resident after a full garbage collection: ${f.retainedBeforeMiB} MiB before, ${f.retainedAfterMiB} MiB at the end (growth ${Number(f.retainedAfterMiB) - Number(f.retainedBeforeMiB)} MiB)`);
     }
-    const heapBefore = /** @type {{ heapUsed: number, external: number } | null} */ (f.heapBeforeMiB);
-    const heapAfter = /** @type {{ heapUsed: number, external: number } | null} */ (f.heapAfterMiB);
+    const heapBefore = /** @type {{ heapUsed: number, heapTotal: number, external: number } | null} */ (f.heapBeforeMiB);
+    const heapAfter = /** @type {{ heapUsed: number, heapTotal: number, external: number } | null} */ (f.heapAfterMiB);
     if (heapBefore && heapAfter) {
-      console.log(`  of which JavaScript heap in use ${heapBefore.heapUsed} -> ${heapAfter.heapUsed} MiB, external ${heapBefore.external} -> ${heapAfter.external} MiB`);
+      console.log(`  of which JavaScript heap in use ${heapBefore.heapUsed} -> ${heapAfter.heapUsed} MiB (reserved ${heapBefore.heapTotal} -> ${heapAfter.heapTotal} MiB), external ${heapBefore.external} -> ${heapAfter.external} MiB`);
     }
     for (const note of result.notes) console.log(`  - ${note}`);
   }
