@@ -9,7 +9,7 @@ import { parseCalendarObject } from './calendar-object';
 import { definedTzids, errorMessage, parseCalendarText } from './document';
 import { serializeComponent } from './serialize';
 import { isUtcName, vtimezoneComponent } from './timezones';
-import { DAY_MS, instantOf, timeValue } from './times';
+import { DAY_MS, instantOf, timeValue, zonedTime } from './times';
 import { CalendarObjectError, componentTypes, type ComponentType, type EventFields, type EventStatus } from './types';
 
 export const PRODUCT_ID = '-//Strapi CalDAV//EN';
@@ -97,7 +97,7 @@ function editObject(input: EventInput, previous: string, now: Date): string {
   }
 
   for (const name of ['summary', 'description', 'location', 'url'] as const) {
-    if ((input[name] || null) !== old[name]) {
+    if ((plainText(input[name]) || null) !== old[name]) {
       setText(master, name, input[name]);
       changed = true;
     }
@@ -220,8 +220,17 @@ function statusText(status: EventStatus | null): string | null {
   return status ? status.toUpperCase().replace(/_/g, '-') : null;
 }
 
+/**
+ * Line breaks as iCalendar text has them: ical.js escapes LF as \n but writes a CR as it is, and a CR inside a
+ * content line makes the object invalid.
+ */
+function plainText(value: string | null | undefined): string | null {
+  return typeof value === 'string' ? value.replace(/\r\n?/g, '\n') : null;
+}
+
 /** Sets a single-valued property keeping its parameters, or removes it for null/empty. */
-function setText(component: ICAL.Component, name: string, value: string | null): void {
+function setText(component: ICAL.Component, name: string, text: string | null): void {
+  const value = plainText(text);
   if (value === null || value === '') {
     component.removeAllProperties(name);
     return;
@@ -233,11 +242,16 @@ function setText(component: ICAL.Component, name: string, value: string | null):
 
 function writeCategories(component: ICAL.Component, categories: string[] | null): void {
   component.removeAllProperties('categories');
-  const values = (categories ?? []).filter((category) => category.trim() !== '');
+  const values = (categories ?? []).filter((category) => category.trim() !== '').map((category) => plainText(category) ?? '');
   if (values.length === 0) return;
-  const property = new ICAL.Property('categories');
-  property.setValues(values);
-  component.addProperty(property);
+  // ical.js reads "a\\,b" (the values a\ and b) as one value: it takes any comma after a backslash for an escaped
+  // one. A value ending with a backslash is therefore written on a CATEGORIES line of its own.
+  const lists = values.some((value) => value.endsWith('\\')) ? values.map((value) => [value]) : [values];
+  for (const list of lists) {
+    const property = new ICAL.Property('categories');
+    property.setValues(list);
+    component.addProperty(property);
+  }
 }
 
 function writeRule(component: ICAL.Component, rule: string | null): void {
@@ -298,7 +312,7 @@ function timeIn(iso: string, style: TimeStyle): ICAL.Time {
         ICAL.Timezone.localTimezone,
       );
     case 'zoned':
-      return utc.convertToZone(style.zone);
+      return zonedTime(instant, style.zone);
   }
 }
 

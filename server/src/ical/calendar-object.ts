@@ -4,7 +4,7 @@
  */
 import ICAL from 'ical.js';
 
-import { errorMessage, parseCalendarText } from './document';
+import { errorMessage, parseCalendarText, screenCalendarText } from './document';
 import {
   budgetedIterator,
   EXPANSION_STEPS,
@@ -13,14 +13,18 @@ import {
   hasBoundedRecurrence,
   instanceAt,
   instances,
+  isRecurring,
+  movableRule,
   occurrenceBounds,
   overrideInstance,
+  QUERY_EXPANSION_STEPS,
+  recurrenceDates,
   recurrenceKey,
   recurrenceRules,
   type RecurrenceSet,
 } from './occurrences';
 import { ianaNameForTzid } from './timezones';
-import { dateString, durationValue, instantOf, isoInstant, timeValue, timeValues } from './times';
+import { DAY_MS, dateString, durationValue, FLOATING_SLACK_MS, instantOf, isoInstant, timeValue, timeValues } from './times';
 import {
   CalendarObjectError,
   componentTypes,
@@ -50,11 +54,36 @@ const timeProperties = [
 ];
 
 /**
+ * CALDAV:min-date-time and CALDAV:max-date-time (RFC 4791 sections 5.2.6 and 5.2.7): every date and date-time of a
+ * stored object, and the end of every instance, lies within them. ical.js computes instants with Date.UTC, which reads
+ * the years 0 to 99 as 1900 to 1999, and MySQL's DATETIME holds the years 1000 to 9999.
+ */
+export const MIN_DATE_TIME = new Date('1000-01-01T00:00:00Z');
+export const MAX_DATE_TIME = new Date('9999-12-31T23:59:59Z');
+
+/**
+ * CALDAV:max-instances (RFC 4791 section 5.2.8), as this server applies it: a recurrence set may have at most this
+ * many RDATEs, a rule at most this COUNT, and the first year of a series at most this many instances (candidate dates
+ * a rule's BY parts reject count too). An endless daily or hourly series fits; one every minute does not.
+ */
+export const MAX_INSTANCES = 10_000;
+
+/**
+ * The time a PUT may spend on expanding: the first year of a series (longer is refused like too many instances), a
+ * whole series with a COUNT (longer is accepted: costly dates, not too many), and the occurrence bounds (longer
+ * stores the object as an endless one, which the time-range index treats as "may be anywhere").
+ */
+const FIRST_YEAR_MILLISECONDS = 2_000;
+const COUNTED_SERIES_MILLISECONDS = 500;
+const BOUNDS_MILLISECONDS = 1_000;
+
+/**
  * Validates a calendar object resource and extracts what the CMS stores about it. Throws CalendarObjectError
  * naming the CalDAV precondition the object fails.
  */
 export function parseCalendarObject(text: string, options: { supportedComponents: ComponentType[] }): CalendarObject {
-  const { root, unknownTzids } = parseCalendarText(text);
+  screenCalendarText(text);
+  const { root, unknownTzids, addedTimezones } = parseCalendarText(text);
 
   const version = root.getFirstPropertyValue('version');
   if (version !== '2.0') {
@@ -122,6 +151,7 @@ export function parseCalendarObject(text: string, options: { supportedComponents
     );
   }
 
+  checkTimezones(root, addedTimezones);
   for (const component of calendarComponents) checkValues(component);
 
   const masters = calendarComponents.filter((component) => !component.hasProperty('recurrence-id'));
@@ -151,9 +181,156 @@ export function parseCalendarObject(text: string, options: { supportedComponents
     master: masters[0] ?? null,
     overrides: calendarComponents.filter((component) => component.hasProperty('recurrence-id')),
   };
+  checkRecurrenceLimits(set);
   const fieldsSource = set.master ?? set.overrides[0];
-  const { firstOccurrence, lastOccurrence } = occurrenceSpan(set);
-  return { uid, componentType, fields: eventFields(fieldsSource, root), firstOccurrence, lastOccurrence };
+  const fields = eventFields(fieldsSource, root);
+  const span = occurrenceSpan(set);
+  return { uid, componentType, fields, ...storableSpan(span) };
+}
+
+const dayOf = (ms: number): string => isoInstant(ms).slice(0, 10);
+
+function outOfRange(name: string, time: ICAL.Time): CalendarObjectError | null {
+  const at = instantOf(time);
+  if (time.year < MIN_DATE_TIME.getUTCFullYear() || at < MIN_DATE_TIME.getTime() - FLOATING_SLACK_MS) {
+    return new CalendarObjectError(
+      'min-date-time',
+      `${name} ${time.toString()} is before ${dayOf(MIN_DATE_TIME.getTime())}, the earliest date this server stores`,
+    );
+  }
+  if (at > MAX_DATE_TIME.getTime() + FLOATING_SLACK_MS) {
+    return new CalendarObjectError(
+      'max-date-time',
+      `${name} ${time.toString()} is after ${dayOf(MAX_DATE_TIME.getTime())}, the latest date this server stores`,
+    );
+  }
+  return null;
+}
+
+/** The start and end the CMS stores (in DATETIME columns) lie within MIN_DATE_TIME and MAX_DATE_TIME. */
+function checkStoredInstant(what: string, at: number): void {
+  if (at < MIN_DATE_TIME.getTime()) {
+    throw new CalendarObjectError('min-date-time', `${what} before ${dayOf(MIN_DATE_TIME.getTime())}, the earliest date this server stores`);
+  }
+  if (!(at <= MAX_DATE_TIME.getTime())) {
+    throw new CalendarObjectError('max-date-time', `${what} after ${isoInstant(MAX_DATE_TIME.getTime())}, the latest time this server stores`);
+  }
+}
+
+const RAW_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2}))?/;
+
+/**
+ * Why a date or date-time as written cannot be one, or null. ical.js reads 20261341T106100Z without a word, as
+ * 2027-02-10T11:01:00Z: the written fields are checked before the decoded value is.
+ */
+function impossibleDates(property: ICAL.Property): string | null {
+  const written: string[] = [];
+  const collect = (value: unknown): void => {
+    if (typeof value === 'string') written.push(value);
+    else if (Array.isArray(value)) value.forEach(collect);
+    else if (typeof value === 'object' && value !== null && 'until' in value) collect((value as { until: unknown }).until);
+  };
+  (property.toJSON() as unknown[]).slice(3).forEach(collect);
+  for (const value of written) {
+    const match = RAW_DATE.exec(value);
+    if (!match) continue;
+    const [year, month, day, hour, minute, second] = match.slice(1).map((field) => (field === undefined ? 0 : Number(field)));
+    if (month < 1 || month > 12 || day < 1 || day > ICAL.Time.daysInMonth(month, year)) return 'is not a day of the calendar';
+    if (hour > 23 || minute > 59 || second > 60) return 'is not a time of day';
+  }
+  return null;
+}
+
+/** Why a decoded date or date-time cannot be one, or null. */
+function impossibleTime(time: ICAL.Time): string | null {
+  const fields = [time.year, time.month, time.day, time.hour, time.minute, time.second];
+  if (!fields.every((field) => Number.isInteger(field))) return 'is not a date';
+  if (time.month < 1 || time.month > 12 || time.day < 1 || time.day > ICAL.Time.daysInMonth(time.month, time.year)) {
+    return 'is not a day of the calendar';
+  }
+  if (!time.isDate && (time.hour > 23 || time.minute > 59 || time.second > 60)) return 'is not a time of day';
+  return null;
+}
+
+/** The dates a property value holds: a date or date-time, a period's start and end, a rule's UNTIL. */
+function timesOf(value: unknown): ICAL.Time[] {
+  if (value instanceof ICAL.Time) return [value];
+  if (value instanceof ICAL.Period) return value.end ? [value.start, value.end] : [value.start];
+  if (value instanceof ICAL.Recur) return value.until ? [value.until] : [];
+  return [];
+}
+
+/**
+ * Recurrence sets a query can answer in full within its budget: RFC 4791 max-instances (see MAX_INSTANCES), and for a
+ * series with a COUNT (which every query expands from its first date), all of it within a query's expansion steps.
+ */
+function checkRecurrenceLimits(set: RecurrenceSet): void {
+  const master = set.master;
+  if (!master || !isRecurring(master)) return;
+  const dtstart = timeValue(master, 'dtstart');
+  if (!dtstart) return;
+  const tooMany = (what: string) =>
+    new CalendarObjectError('max-instances', `${what}; this server allows at most ${MAX_INSTANCES} (CALDAV:max-instances)`);
+  const dates = recurrenceDates(master).length;
+  if (dates > MAX_INSTANCES) throw tooMany(`The ${set.type.toUpperCase()} has ${dates} RDATE values`);
+  const rules = recurrenceRules(master);
+  for (const rule of rules) {
+    if (rule.count && rule.count > MAX_INSTANCES) throw tooMany(`The recurrence rule has COUNT=${rule.count}`);
+  }
+  const masterOnly: RecurrenceSet = { ...set, overrides: [] };
+  try {
+    const firstYear = { untilMs: instantOf(dtstart) + 366 * DAY_MS, masterOnly: true };
+    for (const _instance of instances(masterOnly, new ExpansionBudget(MAX_INSTANCES, FIRST_YEAR_MILLISECONDS), firstYear)) {
+      // counted by the budget
+    }
+  } catch (error) {
+    if (!(error instanceof ExpansionLimitReached)) throw error;
+    // Out of time: its dates are so costly for ical.js to find that every query would run out of time on it too
+    // (an hourly series takes a tenth of this).
+    throw tooMany(
+      error.reason === 'steps'
+        ? `The series has more than ${MAX_INSTANCES} instances (or rejected candidate dates) in its first year`
+        : `The first year of the series takes more than ${FIRST_YEAR_MILLISECONDS} ms to expand`,
+    );
+  }
+  // A COUNT fixes the series to its start: every query walks it from there, so all of it must fit a query's budget.
+  // (Other rules that cannot start later, MONTHLY on the 29th to 31st and 29 February, cost a query twelve steps or
+  // one a year since their start: within the budget for centuries.)
+  if (rules.every((rule) => movableRule(rule, dtstart)) || !rules.some((rule) => rule.count)) return;
+  try {
+    const budget = new ExpansionBudget(QUERY_EXPANSION_STEPS, COUNTED_SERIES_MILLISECONDS);
+    for (const _instance of instances(masterOnly, budget, { masterOnly: true })) {
+      // counted by the budget
+    }
+  } catch (error) {
+    if (!(error instanceof ExpansionLimitReached)) throw error;
+    // Out of time rather than steps: costly dates, not too many; queries spend their own time budget on them.
+    if (error.reason === 'time') return;
+    throw tooMany(`The series takes more than ${QUERY_EXPANSION_STEPS} steps (instances and rejected candidate dates) to expand`);
+  }
+}
+
+/**
+ * The span as the database stores it: an instant outside the years a DATETIME column holds becomes an open side,
+ * which the prefiltering treats as "may be anywhere" (the floating-time margin can take a bound just past them).
+ */
+function storableSpan(span: { firstOccurrence: Date | null; lastOccurrence: Date | null }): {
+  firstOccurrence: Date | null;
+  lastOccurrence: Date | null;
+} {
+  const first = span.firstOccurrence;
+  const last = span.lastOccurrence;
+  // An all-day instance on 9999-12-31 ends at 10000-01-01 (and a floating one may be 14 hours later still).
+  if (last && !(last.getTime() <= MAX_DATE_TIME.getTime() + DAY_MS + FLOATING_SLACK_MS)) {
+    throw new CalendarObjectError(
+      'max-date-time',
+      `An instance ends after ${dayOf(MAX_DATE_TIME.getTime())}, the latest date this server stores`,
+    );
+  }
+  return {
+    firstOccurrence: first && first.getTime() >= MIN_DATE_TIME.getTime() ? first : null,
+    lastOccurrence: last && last.getTime() <= MAX_DATE_TIME.getTime() ? last : null,
+  };
 }
 
 /**
@@ -173,21 +350,106 @@ function unresolvedTimeTzid(component: ICAL.Component, unknownTzids: string[]): 
   return null;
 }
 
+/** Offset changes one observance (STANDARD, DAYLIGHT) may make in its first ten years; real zones make one a year. */
+const MAX_TIMEZONE_CHANGES = 100;
+
+/**
+ * The object's own VTIMEZONEs, before any time in them is computed: ical.js expands an observance's RRULE from its
+ * DTSTART to the year it is asked about (up to 9999), without a limit, and throws from deep inside any time
+ * conversion when the rule is impossible. Only yearly rules with a few dates a year are accepted.
+ */
+function checkTimezones(root: ICAL.Component, added: ICAL.Component[]): void {
+  for (const zone of root.getAllSubcomponents('vtimezone')) {
+    if (added.includes(zone)) continue; // from the IANA database
+    const tzid = String(zone.getFirstPropertyValue('tzid'));
+    for (const observance of zone.getAllSubcomponents()) {
+      const where = `VTIMEZONE ${tzid.length > 60 ? `${tzid.slice(0, 60)}...` : tzid}, ${observance.name.toUpperCase()}`;
+      const invalid = (message: string) => new CalendarObjectError('valid-calendar-data', `${where}: ${message}`);
+      const times: ICAL.Time[] = [];
+      const rules: unknown[] = [];
+      for (const property of observance.getAllProperties()) {
+        if (!['dtstart', 'rdate', 'rrule', 'tzoffsetfrom', 'tzoffsetto'].includes(property.name)) continue;
+        let values: unknown[];
+        try {
+          values = property.getValues() as unknown[];
+        } catch (error) {
+          throw invalid(`${property.name.toUpperCase()} is not valid: ${errorMessage(error)}`);
+        }
+        const written = impossibleDates(property);
+        if (written) throw invalid(`${property.name.toUpperCase()} ${written}`);
+        for (const value of values) {
+          if (property.name === 'rrule') rules.push(value);
+          for (const time of timesOf(value)) times.push(time);
+        }
+      }
+      for (const time of times) {
+        const problem = impossibleTime(time);
+        if (problem) throw invalid(`a date ${problem}`);
+      }
+      const dtstart = observance.getFirstPropertyValue('dtstart');
+      if (!(dtstart instanceof ICAL.Time)) continue; // ical.js ignores an observance without DTSTART
+      for (const rule of rules) {
+        if (!(rule instanceof ICAL.Recur) || rule.freq !== 'YEARLY') {
+          throw invalid(`the RRULE recurs ${rule instanceof ICAL.Recur ? rule.freq || 'without FREQ' : 'oddly'}; time zone observances recur yearly`);
+        }
+        const budget = new ExpansionBudget(MAX_TIMEZONE_CHANGES);
+        try {
+          const iterator = budgetedIterator(rule, dtstart, budget);
+          for (let next = iterator.next(); next && next.year <= dtstart.year + 10; next = iterator.next()) budget.spend();
+        } catch (error) {
+          if (error instanceof ExpansionLimitReached) {
+            throw invalid(`the RRULE changes the offset more than ${MAX_TIMEZONE_CHANGES} times in ten years`);
+          }
+          throw invalid(`the RRULE is not usable: ${errorMessage(error)}`);
+        }
+      }
+    }
+  }
+}
+
 function isComponentType(name: string): name is ComponentType {
   return (componentTypes as readonly string[]).includes(name);
 }
 
-/** Decodes every time-related value of the component and its alarms; ical.js throws on malformed ones. */
+/**
+ * Decodes every time-related value of the component and its alarms (ical.js throws on malformed ones), and checks
+ * that each date is a real one within MIN_DATE_TIME and MAX_DATE_TIME.
+ */
 function checkValues(component: ICAL.Component): void {
   for (const property of component.getAllProperties()) {
     if (!timeProperties.includes(property.name)) continue;
+    const name = `${component.name.toUpperCase()} ${property.name.toUpperCase()}`;
+    let values: unknown[];
     try {
-      property.getValues();
+      values = property.getValues() as unknown[];
     } catch (error) {
       throw new CalendarObjectError(
         'valid-calendar-data',
         `${component.name.toUpperCase()} has an invalid ${property.name.toUpperCase()} value: ${errorMessage(error)}`,
       );
+    }
+    for (const value of values) {
+      const duration = value instanceof ICAL.Duration ? value : value instanceof ICAL.Period ? value.duration : null;
+      // ical.js adds a duration month by month: P99999999W would keep it busy for seconds, on every read.
+      if (duration && Math.abs(duration.toSeconds()) * 1000 > MAX_DATE_TIME.getTime() - MIN_DATE_TIME.getTime()) {
+        throw new CalendarObjectError(
+          'max-date-time',
+          `${name} ${duration.toString()} is longer than the span of dates this server stores (${dayOf(MIN_DATE_TIME.getTime())} to ${dayOf(MAX_DATE_TIME.getTime())})`,
+        );
+      }
+    }
+    const writtenProblem = impossibleDates(property);
+    for (const time of values.flatMap(timesOf)) {
+      const problem = writtenProblem ?? impossibleTime(time);
+      if (problem) {
+        const written = property.toICALString();
+        throw new CalendarObjectError(
+          'valid-calendar-data',
+          `${name} ${problem}: ${written.length > 80 ? `${written.slice(0, 80)}...` : written}`,
+        );
+      }
+      const range = outOfRange(name, time);
+      if (range) throw range;
     }
   }
   component.getAllSubcomponents().forEach(checkValues);
@@ -255,7 +517,7 @@ export function occurrenceSpan(
     else upper = upper === null ? bounds.upper : Math.max(upper, bounds.upper);
   };
 
-  const budget = new ExpansionBudget(steps);
+  const budget = new ExpansionBudget(steps, BOUNDS_MILLISECONDS);
   const master = set.master;
   const bounded = master ? hasBoundedRecurrence(master) : true;
   try {
@@ -313,6 +575,8 @@ export function eventFields(component: ICAL.Component, root: ICAL.Component): Ev
     end = dtstart.clone();
     end.addDuration(duration);
   }
+  if (dtstart) checkStoredInstant(`The ${componentType} starts`, instantOf(dtstart));
+  if (end) checkStoredInstant(`The ${componentType} ends`, instantOf(end));
   const tzid = component.getFirstProperty('dtstart')?.getFirstParameter('tzid');
   const timezone = dtstart && !dtstart.isDate && typeof tzid === 'string' ? ianaNameForTzid(tzid, root) : null;
 

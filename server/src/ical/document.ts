@@ -3,6 +3,7 @@
  */
 import ICAL from 'ical.js';
 
+import { ContentLineError, screenContentLines } from './content-lines';
 import { vtimezoneComponent } from './timezones';
 import { CalendarObjectError } from './types';
 
@@ -17,6 +18,21 @@ export interface ParsedCalendar {
 const BYTE_ORDER_MARK = '\uFEFF';
 
 /**
+ * Checks the content lines and the nesting of text a client sent, before anything reads it (see content-lines):
+ * throws CalendarObjectError (valid-calendar-data) naming the line.
+ */
+export function screenCalendarText(text: string): void {
+  try {
+    screenContentLines(text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text, { groups: false, rootName: 'VCALENDAR' });
+  } catch (error) {
+    if (error instanceof ContentLineError) {
+      throw new CalendarObjectError('valid-calendar-data', `The data is not valid iCalendar: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/**
  * Parses one iCalendar object. Throws CalendarObjectError (valid-calendar-data) for text that is not iCalendar or
  * whose root is not a single VCALENDAR.
  */
@@ -26,7 +42,11 @@ export function parseCalendarText(text: string): ParsedCalendar {
   try {
     parsed = ICAL.parse(source);
   } catch (error) {
-    throw new CalendarObjectError('valid-calendar-data', `The data is not valid iCalendar: ${errorMessage(error)}`);
+    // ical.js's errors say what is wrong (a syntax error, an invalid FREQ), except those from its internals (a
+    // TypeError when lines and components do not fit together), which say nothing to the sender.
+    const reason =
+      error instanceof TypeError || error instanceof RangeError ? 'its lines and components do not fit together' : errorMessage(error);
+    throw new CalendarObjectError('valid-calendar-data', `The data is not valid iCalendar: ${reason}`);
   }
   if (!Array.isArray(parsed) || parsed.length === 0) {
     throw new CalendarObjectError('valid-calendar-data', 'The data is empty: expected a VCALENDAR object');
@@ -52,18 +72,19 @@ export function parseCalendarText(text: string): ParsedCalendar {
   return { root, ...resolved };
 }
 
-/** Every TZID parameter used in the tree outside VTIMEZONEs. */
+/** Every TZID parameter used in the tree outside VTIMEZONEs. Walks the tree without recursion: it may be deep. */
 export function usedTzids(root: ICAL.Component): Set<string> {
   const tzids = new Set<string>();
-  const visit = (component: ICAL.Component): void => {
-    if (component.name === 'vtimezone') return;
+  const pending = [root];
+  for (let component = pending.pop(); component; component = pending.pop()) {
+    if (component.name === 'vtimezone') continue;
     for (const property of component.getAllProperties()) {
       const tzid = property.getFirstParameter('tzid');
       if (typeof tzid === 'string' && tzid !== '') tzids.add(tzid);
     }
-    component.getAllSubcomponents().forEach(visit);
-  };
-  visit(root);
+    const children = component.getAllSubcomponents();
+    for (let index = children.length - 1; index >= 0; index--) pending.push(children[index]);
+  }
   return tzids;
 }
 
@@ -101,6 +122,8 @@ function resolveTimezones(root: ICAL.Component): Omit<ParsedCalendar, 'root'> {
 /** Time zones already expanded, by the text of their VTIMEZONE (so that a definition only ever serves its equals). */
 const expandedTimezones = new Map<string, ICAL.Timezone>();
 const EXPANDED_TIMEZONES_KEPT = 256;
+/** Real VTIMEZONEs take a few kilobytes; a client's megabyte-sized one is not kept (256 of them would be too much). */
+const EXPANDED_TIMEZONE_MAX_LENGTH = 65_536;
 
 /**
  * Gives the tree the already expanded ical.js Timezone for every VTIMEZONE seen before with the same text. ical.js
@@ -116,6 +139,7 @@ function reuseExpandedTimezones(root: ICAL.Component): void {
     const tzid = zone.getFirstPropertyValue('tzid');
     if (typeof tzid !== 'string' || treeCache.has(tzid)) continue;
     const key = zone.toString();
+    if (key.length > EXPANDED_TIMEZONE_MAX_LENGTH) continue;
     let timezone = expandedTimezones.get(key);
     if (!timezone) {
       // A detached copy, so that the cache does not keep this object's whole tree alive.
@@ -130,6 +154,10 @@ function reuseExpandedTimezones(root: ICAL.Component): void {
   }
 }
 
+/** The longest message of a library error repeated to a client (ical.js quotes whole lines, which can be huge). */
+const MAX_MESSAGE_LENGTH = 200;
+
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}...` : message;
 }

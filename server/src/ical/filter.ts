@@ -6,8 +6,7 @@ import ICAL from 'ical.js';
 import type { Collation, CompFilter, ParamFilter, PropFilter, TextMatch, TimeRange } from '../dav/model';
 import { parseCalendarText } from './document';
 import {
-  QUERY_EXPANSION_STEPS,
-  ExpansionBudget,
+  queryBudget,
   ExpansionLimitReached,
   instances,
   overlaps,
@@ -77,11 +76,16 @@ function singleEventByBounds(text: string, range: TimeRange, bounds: { first: Da
   return afterStart && beforeEnd;
 }
 
-/** How many objects' occurrences are remembered, and the most occurrences remembered for one object. */
+/**
+ * How many objects' occurrences are remembered, the most occurrences remembered for one object, and in all (so that
+ * twenty thousand series of a thousand instances each cannot fill the memory).
+ */
 const REMEMBERED_OBJECTS = 20_000;
 const REMEMBERED_OCCURRENCES = 1_000;
+const REMEMBERED_OCCURRENCES_IN_ALL = 500_000;
 /** Occurrences by etag (least recently used first); null for objects that need the full evaluation every time. */
 const rememberedOccurrences = new Map<string, Occurrence[] | null>();
+let rememberedInAll = 0;
 
 function occurrencesOf(text: string, etag: string): Occurrence[] | null {
   const remembered = rememberedOccurrences.get(etag);
@@ -92,7 +96,7 @@ function occurrencesOf(text: string, etag: string): Occurrence[] | null {
   }
   let occurrences: Occurrence[] | null = [];
   try {
-    const budget = new ExpansionBudget(QUERY_EXPANSION_STEPS);
+    const budget = queryBudget();
     for (const set of recurrenceSets(parseCalendarText(text).root)) {
       for (const instance of instances(set, budget)) {
         occurrences.push(instance.occurrence);
@@ -103,11 +107,17 @@ function occurrencesOf(text: string, etag: string): Occurrence[] | null {
     // Endless, very long or unreadable: the full evaluation decides, with its own limits.
     occurrences = null;
   }
-  if (rememberedOccurrences.size >= REMEMBERED_OBJECTS) {
-    const oldest = rememberedOccurrences.keys().next();
-    if (!oldest.done) rememberedOccurrences.delete(oldest.value);
+  const size = occurrences?.length ?? 0;
+  while (
+    rememberedOccurrences.size > 0 &&
+    (rememberedOccurrences.size >= REMEMBERED_OBJECTS || rememberedInAll + size > REMEMBERED_OCCURRENCES_IN_ALL)
+  ) {
+    const [oldestEtag, oldest] = rememberedOccurrences.entries().next().value as [string, Occurrence[] | null];
+    rememberedOccurrences.delete(oldestEtag);
+    rememberedInAll -= oldest?.length ?? 0;
   }
   rememberedOccurrences.set(etag, occurrences);
+  rememberedInAll += size;
   return occurrences;
 }
 
@@ -123,7 +133,7 @@ function simpleEventRange(filter: CompFilter): TimeRange | null {
 
 class FilterEvaluation {
   private readonly sets: RecurrenceSet[];
-  private readonly budget = new ExpansionBudget(QUERY_EXPANSION_STEPS);
+  private readonly budget = queryBudget();
 
   constructor(root: ICAL.Component) {
     this.sets = recurrenceSets(root);

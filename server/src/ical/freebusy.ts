@@ -6,8 +6,7 @@ import ICAL from 'ical.js';
 import type { TimeRange } from '../dav/model';
 import { parseCalendarText } from './document';
 import {
-  QUERY_EXPANSION_STEPS,
-  ExpansionBudget,
+  queryBudget,
   ExpansionLimitReached,
   overlappingInstances,
   recurrenceSets,
@@ -47,7 +46,7 @@ export function busyPeriods(texts: string[], range: TimeRange): BusyPeriod[] {
     } catch {
       continue; // one unreadable object must not hide everyone else's busy time
     }
-    const budget = new ExpansionBudget(QUERY_EXPANSION_STEPS);
+    const budget = queryBudget();
     for (const set of recurrenceSets(root)) {
       if (set.type !== 'vevent') continue;
       try {

@@ -163,23 +163,37 @@ export function recurrenceSets(root: ICAL.Component): RecurrenceSet[] {
 
 /** Thrown when an expansion has used up its budget: the answer would be incomplete, callers decide what is safe. */
 export class ExpansionLimitReached extends Error {
-  constructor() {
+  /** Whether the steps ran out, or the time (ical.js takes from microseconds to milliseconds for one date). */
+  readonly reason: 'steps' | 'time';
+
+  constructor(reason: 'steps' | 'time' = 'steps') {
     super('recurrence expansion limit reached');
     this.name = 'ExpansionLimitReached';
+    this.reason = reason;
   }
 }
 
-/** Expansion steps (instances produced, and candidate dates a rule rejected) that one operation may still spend. */
+/**
+ * Expansion steps (instances produced, and candidate dates a rule rejected) and the time that one operation may still
+ * spend.
+ */
 export class ExpansionBudget {
   private remaining: number;
+  private readonly milliseconds: number;
+  /** Set at the first step: reading the object before expanding it is bounded by its size, not by this budget. */
+  private deadline: number | null = null;
 
-  constructor(steps: number) {
+  constructor(steps: number, milliseconds = Infinity) {
     this.remaining = steps;
+    this.milliseconds = milliseconds;
   }
 
   spend(steps = 1): void {
     this.remaining -= steps;
-    if (this.remaining < 0) throw new ExpansionLimitReached();
+    if (this.remaining < 0) throw new ExpansionLimitReached('steps');
+    const now = performance.now();
+    if (this.deadline === null) this.deadline = now + this.milliseconds;
+    else if (now > this.deadline) throw new ExpansionLimitReached('time');
   }
 }
 
@@ -192,12 +206,22 @@ export const EXPANSION_STEPS = 100_000;
 /** Steps that answering one query about one object (filter, expansion, free-busy) may spend. */
 export const QUERY_EXPANSION_STEPS = 20_000;
 
+/**
+ * Milliseconds that answering one query about one object may spend as well: ical.js takes from microseconds to
+ * milliseconds to find one date (a MONTHLY rule with BYDAY examines every day of every month), so steps alone do not
+ * bound the time.
+ */
+export const QUERY_EXPANSION_MILLISECONDS = 250;
+
+/** The budget of one query about one object. */
+export const queryBudget = (): ExpansionBudget => new ExpansionBudget(QUERY_EXPANSION_STEPS, QUERY_EXPANSION_MILLISECONDS);
+
 /** Key under which an instance start and a RECURRENCE-ID meet: the date for DATE values, else the instant. */
 export function recurrenceKey(time: ICAL.Time): string {
   return time.isDate ? `D${dateString(time)}` : `T${instantOf(time)}`;
 }
 
-function isRecurring(component: ICAL.Component): boolean {
+export function isRecurring(component: ICAL.Component): boolean {
   return component.hasProperty('rrule') || component.hasProperty('rdate');
 }
 
@@ -220,18 +244,31 @@ export function hasBoundedRecurrence(component: ICAL.Component): boolean {
 }
 
 /** An ical.js iterator whose every candidate date counts against the budget. */
-export function budgetedIterator(rule: ICAL.Recur, start: ICAL.Time, budget: ExpansionBudget): ICAL.RecurIterator {
+export function budgetedIterator(
+  rule: ICAL.Recur,
+  start: ICAL.Time,
+  budget: ExpansionBudget,
+  untilMs?: number,
+): ICAL.RecurIterator {
   const iterator = rule.iterator(start);
   const checkContractingRules = iterator.check_contracting_rules.bind(iterator);
   // ical.js loops inside next() until a candidate passes the BY* parts; a rule that (almost) never matches,
-  // like FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30, would spin there for ever without counting the rejected ones.
+  // like FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30, would spin there for ever without counting the rejected ones. Past
+  // `untilMs` no date is wanted: the rejected candidates end the rule there rather than spend the whole budget.
   iterator.check_contracting_rules = () => {
     const accepted = checkContractingRules();
-    if (!accepted) budget.spend();
+    if (!accepted) {
+      budget.spend();
+      const candidate: unknown = (iterator as unknown as { last?: unknown }).last;
+      if (untilMs !== undefined && candidate instanceof ICAL.Time && instantOf(candidate) > untilMs) throw new PastWindow();
+    }
     return accepted;
   };
   return iterator;
 }
+
+/** Thrown by a rule's iterator when its candidates have passed the end of the window without a date. */
+class PastWindow extends Error {}
 
 interface DateSource {
   current: ICAL.Time | null;
@@ -250,19 +287,53 @@ const periodSeconds: Record<string, number> = {
   WEEKLY: 604_800,
 };
 
+/** The rule names the days it recurs on: the day of the month DTSTART has plays no part in its dates. */
+const namesItsDays = (rule: ICAL.Recur): boolean =>
+  [rule.parts.BYDAY, rule.parts.BYMONTHDAY, rule.parts.BYYEARDAY, rule.parts.BYWEEKNO].some((part) => (part?.length ?? 0) > 0);
+
 /**
- * A later start for a rule whose dates repeat with a fixed period of wall-clock time (SECONDLY to WEEKLY, no
- * COUNT): moved by whole periods, it produces the same dates from there on, so an expansion that only needs dates
- * from `fromMs` need not walk through years of them. Null when the rule cannot be moved (COUNT, MONTHLY, YEARLY)
- * or there is nothing to skip. The new start itself may not be a date of the series: callers drop dates before
- * `fromMs`, and the start is placed more than a period and two hours (a DST change) before it.
+ * Whether an expansion can start the rule later than DTSTART (see laterStart): not with a COUNT. A MONTHLY rule is
+ * moved by whole months and a YEARLY one by whole years, which gives the same dates as long as the day of the month
+ * DTSTART lends the rule exists wherever the start lands: days up to the 28th (MONTHLY), anything but 29 February
+ * (YEARLY), or any day when the rule names its own days.
+ */
+export function movableRule(rule: ICAL.Recur, dtstart: ICAL.Time): boolean {
+  if (rule.count) return false;
+  if (periodSeconds[rule.freq]) return true;
+  if (rule.freq === 'MONTHLY') return dtstart.day <= 28 || namesItsDays(rule);
+  if (rule.freq === 'YEARLY') return !(dtstart.month === 2 && dtstart.day === 29) || namesItsDays(rule);
+  return false;
+}
+
+/**
+ * A later start for a rule whose dates repeat with a fixed period (SECONDLY to WEEKLY: of wall-clock time; MONTHLY
+ * and YEARLY: of calendar months), without COUNT: moved by whole periods, it produces the same dates from there on,
+ * so an expansion that only needs dates from `fromMs` need not walk through years (or centuries) of them. Null when
+ * the rule cannot be moved (see movableRule) or there is nothing to skip. The new start itself may not be a date of
+ * the series: callers drop dates before `fromMs`, and the start is placed more than a period and two hours (a DST
+ * change) before it (two periods and a month for MONTHLY and YEARLY).
  */
 function laterStart(rule: ICAL.Recur, dtstart: ICAL.Time, fromMs: number | undefined): ICAL.Time | null {
+  if (fromMs === undefined || !movableRule(rule, dtstart)) return null;
+  const interval = Math.max(1, rule.interval || 1);
   const unit = periodSeconds[rule.freq];
-  if (fromMs === undefined || !unit || rule.count) return null;
-  const period = unit * Math.max(1, rule.interval || 1);
   // ical.js steps through wall-clock time in DTSTART's zone: measure the gap there.
-  const gapSeconds = wallSeconds(timeAt(fromMs, dtstart)) - wallSeconds(dtstart) - period - 7_200;
+  const from = timeAt(fromMs, dtstart);
+  if (!unit) {
+    const monthsPerPeriod = rule.freq === 'YEARLY' ? 12 * interval : interval;
+    const gapMonths = (from.year - dtstart.year) * 12 + (from.month - dtstart.month) - 2 * monthsPerPeriod - 1;
+    const periods = Math.floor(gapMonths / monthsPerPeriod);
+    if (periods <= 0) return null;
+    const months = dtstart.month - 1 + periods * monthsPerPeriod;
+    const start = dtstart.clone();
+    // A day the target month may lack: the rule names its own days (movableRule), so the 1st serves as well.
+    if (start.day > 28) start.day = 1;
+    start.year = dtstart.year + Math.floor(months / 12);
+    start.month = (months % 12) + 1;
+    return start;
+  }
+  const period = unit * interval;
+  const gapSeconds = wallSeconds(from) - wallSeconds(dtstart) - period - 7_200;
   const periods = Math.floor(gapSeconds / period);
   if (periods <= 0) return null;
   const start = dtstart.clone();
@@ -281,9 +352,10 @@ function ruleSource(
   dtstart: ICAL.Time,
   budget: ExpansionBudget,
   fromMs: number | undefined,
+  untilMs: number | undefined,
 ): DateSource {
   const skippedTo = laterStart(rule, dtstart, fromMs);
-  const iterator = budgetedIterator(rule, skippedTo ?? dtstart, budget);
+  const iterator = budgetedIterator(rule, skippedTo ?? dtstart, budget, untilMs);
   const source: DateSource = {
     current: null,
     periodEnd: null,
@@ -294,7 +366,9 @@ function ruleSource(
         source.current = next ? next.clone() : null;
       } catch (error) {
         if (error instanceof ExpansionLimitReached) throw error;
-        source.current = null; // ical.js gave up on this rule ("rule may be impossible to fulfill"): it has no more dates
+        // ical.js gave up on this rule ("rule may be impossible to fulfill"), or its candidates passed the window's
+        // end (PastWindow): it has no more dates.
+        source.current = null;
       }
     },
   };
@@ -319,7 +393,7 @@ function listSource(values: Array<{ start: ICAL.Time; end: ICAL.Time | null }>):
 }
 
 /** RDATE values as starts, with the end of PERIOD values. */
-function recurrenceDates(component: ICAL.Component): Array<{ start: ICAL.Time; end: ICAL.Time | null }> {
+export function recurrenceDates(component: ICAL.Component): Array<{ start: ICAL.Time; end: ICAL.Time | null }> {
   const dates: Array<{ start: ICAL.Time; end: ICAL.Time | null }> = [];
   for (const property of component.getAllProperties('rdate')) {
     for (const value of property.getValues() as unknown[]) {
@@ -355,7 +429,7 @@ function* masterDates(master: ICAL.Component, budget: ExpansionBudget, window: E
   }
   const sources: DateSource[] = [
     listSource([{ start: dtstart, end: null }, ...recurrenceDates(master)]),
-    ...recurrenceRules(master).map((rule) => ruleSource(rule, dtstart, budget, window.fromMs)),
+    ...recurrenceRules(master).map((rule) => ruleSource(rule, dtstart, budget, window.fromMs, window.untilMs)),
   ];
   let previous: number | null = null;
   for (;;) {

@@ -7,8 +7,7 @@ import ICAL from 'ical.js';
 import type { CalendarDataRequest, CompSelection, TimeRange } from '../dav/model';
 import { parseCalendarText, type ParsedCalendar } from './document';
 import {
-  QUERY_EXPANSION_STEPS,
-  ExpansionBudget,
+  queryBudget,
   ExpansionLimitReached,
   instanceAt,
   instances,
@@ -55,8 +54,9 @@ export function renderCalendarData(text: string, request: CalendarDataRequest): 
  * RRULE, RDATE or EXDATE; VTIMEZONEs go since nothing refers to them any more.
  */
 function expandRecurrences(root: ICAL.Component, range: TimeRange): void {
-  const budget = new ExpansionBudget(QUERY_EXPANSION_STEPS);
+  const budget = queryBudget();
   const expanded: ICAL.Component[] = [];
+  const replaced = new Set<ICAL.Component>();
   for (const set of recurrenceSets(root)) {
     const found: Instance[] = [];
     try {
@@ -71,10 +71,19 @@ function expandRecurrences(root: ICAL.Component, range: TimeRange): void {
     }
     found.sort((a, b) => startOf(a) - startOf(b));
     for (const instance of found) expanded.push(expandedComponent(set, instance));
-    for (const component of [set.master, ...set.overrides]) if (component) root.removeSubcomponent(component);
+    for (const component of [set.master, ...set.overrides]) if (component) replaced.add(component);
   }
-  root.removeAllSubcomponents('vtimezone');
-  for (const component of expanded) root.addSubcomponent(component);
+  const kept = root.getAllSubcomponents().filter((component) => !replaced.has(component) && component.name !== 'vtimezone');
+  replaceSubcomponents(root, [...kept, ...expanded]);
+}
+
+/**
+ * Gives a component exactly these subcomponents. ical.js removes one subcomponent by searching and splicing its
+ * list, which is quadratic for an object with thousands of overrides.
+ */
+function replaceSubcomponents(root: ICAL.Component, components: ICAL.Component[]): void {
+  root.removeAllSubcomponents();
+  for (const component of components) root.addSubcomponent(component);
 }
 
 function startOf(instance: Instance): number {
@@ -142,13 +151,15 @@ function utcProperty(property: ICAL.Property): JCalProperty {
  * must learn that an instance moved out of the range, or it would show it at its original time.
  */
 function limitRecurrenceSet(root: ICAL.Component, range: TimeRange): void {
+  const removed = new Set<ICAL.Component>();
   for (const set of recurrenceSets(root)) {
     for (const override of set.overrides) {
       const recurrenceId = timeValue(override, 'recurrence-id');
       const wasInRange = set.master && recurrenceId && overlaps(instanceAt(set.master, recurrenceId).occurrence, range);
-      if (!overlaps(overrideInstance(override).occurrence, range) && !wasInRange) root.removeSubcomponent(override);
+      if (!overlaps(overrideInstance(override).occurrence, range) && !wasInRange) removed.add(override);
     }
   }
+  if (removed.size > 0) replaceSubcomponents(root, root.getAllSubcomponents().filter((component) => !removed.has(component)));
 }
 
 function limitFreeBusySet(root: ICAL.Component, range: TimeRange): void {

@@ -63,7 +63,42 @@ export function timeAt(ms: number, like: ICAL.Time): ICAL.Time {
     );
   }
   if (like.zone === ICAL.Timezone.utcTimezone) return utc;
-  return utc.convertToZone(like.zone);
+  return zonedTime(ms, like.zone);
+}
+
+/** The wall-clock fields of an instant shifted by an offset, as a Time in `zone`. */
+function wallTime(ms: number, offsetSeconds: number, zone: ICAL.Timezone): ICAL.Time {
+  const shifted = new Date(ms + offsetSeconds * 1000);
+  return ICAL.Time.fromData(
+    {
+      year: shifted.getUTCFullYear(),
+      month: shifted.getUTCMonth() + 1,
+      day: shifted.getUTCDate(),
+      hour: shifted.getUTCHours(),
+      minute: shifted.getUTCMinutes(),
+      second: shifted.getUTCSeconds(),
+    },
+    zone,
+  );
+}
+
+/**
+ * The wall time in a zone of an instant. ical.js's convertToZone looks the offset up with the UTC fields as if they
+ * were wall time, which is an hour off for the hours before a change (a UTC 02:00 on the night New York springs
+ * forward at 07:00 UTC comes out as 22:00 EDT the day before). Here the offset is looked up with the wall time it
+ * gives until the two agree; a wall time that occurs twice (clocks going back) reads as its first occurrence.
+ */
+export function zonedTime(ms: number, zone: ICAL.Timezone): ICAL.Time {
+  let offset = zone.utcOffset(ICAL.Time.fromJSDate(new Date(ms), true));
+  let nearest: ICAL.Time | null = null;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const candidate = wallTime(ms, offset, zone);
+    const readBack = instantOf(candidate);
+    if (readBack === ms) return candidate;
+    if (!nearest || Math.abs(readBack - ms) < Math.abs(instantOf(nearest) - ms)) nearest = candidate;
+    offset = zone.utcOffset(candidate);
+  }
+  return nearest ?? ICAL.Time.fromJSDate(new Date(ms), true).convertToZone(zone);
 }
 
 /** `time` plus an exact number of milliseconds (RFC 5545: a DTEND-derived duration is exact), in `time`'s style. */

@@ -65,8 +65,9 @@ export function vtimezoneFor(tzid: string): string | null {
       component.updatePropertyWithValue('tzid', tzid);
       block = serializeComponent(component);
     }
+    // Only IANA names are remembered: any other TZID a client makes up would grow the cache without end.
+    vtimezoneCache.set(tzid, block);
   }
-  vtimezoneCache.set(tzid, block);
   return block;
 }
 
@@ -86,7 +87,9 @@ export function ianaNameForTzid(tzid: string, root: ICAL.Component | null): stri
   if (isIanaTimeZone(tzid)) return tzid;
   if (tzid.startsWith('/')) {
     const segments = tzid.split('/').filter((segment) => segment !== '');
-    for (let first = 1; first < segments.length; first++) {
+    // IANA names have at most three segments (America/Argentina/Buenos_Aires): only the tail can be one, and trying
+    // every tail of a TZID made of a hundred thousand segments would take quadratic time.
+    for (let first = Math.max(1, segments.length - 3); first < segments.length; first++) {
       const candidate = segments.slice(first).join('/');
       if (isIanaTimeZone(candidate)) return isUtcName(candidate) ? null : candidate;
     }

@@ -28,11 +28,14 @@ export const eventStatuses: readonly EventStatus[] = [
   'final',
 ];
 
-/** The CalDAV preconditions (RFC 4791 section 5.3.2) a stored object can fail. */
+/** The CalDAV preconditions (RFC 4791 sections 5.3.2 and 5.2.6 to 5.2.9) a stored object can fail. */
 export type CalendarPrecondition =
   | 'valid-calendar-data'
   | 'valid-calendar-object-resource'
-  | 'supported-calendar-component';
+  | 'supported-calendar-component'
+  | 'min-date-time'
+  | 'max-date-time'
+  | 'max-instances';
 
 /** A calendar object that cannot be stored; `precondition` is the CalDAV error element to answer with. */
 export class CalendarObjectError extends Error {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 
 import ICAL from 'ical.js';
 
+import { ContentLineError, screenContentLines } from '../ical/content-lines';
 import { usedTzids } from '../ical/document';
 import { serializeComponent } from '../ical/serialize';
 import { ImportRefusedError } from './errors';
@@ -37,6 +38,14 @@ function calendarsOf(text: string): ICAL.Component[] {
     throw new ImportRefusedError('The file is not iCalendar: it must consist of BEGIN:VCALENDAR ... END:VCALENDAR.');
   }
   if (!Array.isArray(parsed) || parsed.length === 0) throw new ImportRefusedError('The file holds no VCALENDAR.');
+  try {
+    // Its lines and nesting as well: ical.js reads components nested deep enough to overflow the stack later on. Its
+    // characters are checked object by object, so that one bad object is skipped rather than the whole file.
+    screenContentLines(source, { groups: false, rootName: 'VCALENDAR', maxComponents: Infinity, characters: false });
+  } catch (error) {
+    if (error instanceof ContentLineError) throw new ImportRefusedError(`The file is not valid iCalendar: ${error.message}.`);
+    throw error;
+  }
   // ical.js answers a single component as ['name', props, comps] and several as a list of those.
   const roots = (Array.isArray(parsed[0]) ? parsed : [parsed]).map((jCal) => new ICAL.Component(jCal as unknown[]));
   for (const root of roots) {

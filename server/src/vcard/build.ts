@@ -74,23 +74,28 @@ function editVCard(input: ContactInput, previous: string, now: Date): string {
 // ---------------------------------------------------------------------------------------------------------------
 // The fields as they are compared and written
 
+/** A field's text, null when empty; line breaks as LF (ical.js writes a CR as it is, which no content line may hold). */
 const text = (value: string | null | undefined): string | null =>
-  typeof value === 'string' && value.trim() !== '' ? value : null;
+  typeof value === 'string' && value.trim() !== '' ? value.replace(/\r\n?/g, '\n') : null;
+
+/** A type as written: a custom one becomes an X-ABLabel, whose value is written as it is, so it must be one line. */
+const typeText = (value: string | null | undefined): string | null => text(value)?.replace(/\n/g, ' ') ?? null;
 
 function normalizedTypedValues(values: TypedValue[] | null | undefined): TypedValue[] | null {
   const entries = (values ?? [])
     .filter((entry) => typeof entry?.value === 'string' && entry.value.trim() !== '')
-    .map(
-      (entry): TypedValue =>
-        text(entry.type) ? { type: entry.type, value: entry.value.trim() } : { value: entry.value.trim() },
-    );
+    .map((entry): TypedValue => {
+      const type = typeText(entry.type);
+      return type ? { type, value: entry.value.trim() } : { value: entry.value.trim() };
+    });
   return entries.length > 0 ? entries : null;
 }
 
 function normalizedAddresses(addresses: PostalAddress[] | null | undefined): PostalAddress[] | null {
   const entries = (addresses ?? []).flatMap((address): PostalAddress[] => {
     const result: PostalAddress = {};
-    if (text(address?.type)) result.type = address.type;
+    const type = typeText(address?.type);
+    if (type) result.type = type;
     for (const part of addressParts) {
       const value = text(address?.[part]);
       if (value !== null) result[part] = value;
@@ -231,9 +236,16 @@ const writers: Record<keyof ContactFields, Writer> = {
     const existing = firstNamed(card, 'categories');
     removeAll(card, 'categories');
     if (!fields.categories) return;
-    const property = existing ?? newProperty('categories', 'text', []);
-    property.values = [...fields.categories];
-    card.properties.push(property);
+    // ical.js reads "a\\,b" (the values a\ and b) as one value: it takes any comma after a backslash for an escaped
+    // one. A value ending with a backslash is therefore written on a CATEGORIES line of its own.
+    const lists = fields.categories.some((value) => value.endsWith('\\'))
+      ? fields.categories.map((value) => [value])
+      : [[...fields.categories]];
+    lists.forEach((values, index) => {
+      const property = index === 0 && existing ? existing : newProperty('categories', 'text', []);
+      property.values = values;
+      card.properties.push(property);
+    });
   },
   photo: (card, fields) => {
     removeAll(card, 'photo');
@@ -412,10 +424,19 @@ function writeList(
   typed: 'email' | 'tel' | 'adr' | null,
 ): void {
   const olds = card.properties.filter((property) => property.name === name || property.name === foreignName);
+  const isOld = new Set(olds);
   const kept = new Set<CardProperty>();
   const dropped = new Set<CardProperty>();
   const placed: CardProperty[] = [];
   const groups = new ItemGroups(card);
+  // A card can hold tens of thousands of properties: look them up by item group rather than search it each time.
+  const byGroup = new Map<string, CardProperty[]>();
+  for (const property of card.properties) {
+    if (property.group === null) continue;
+    const members = byGroup.get(property.group);
+    if (members) members.push(property);
+    else byGroup.set(property.group, [property]);
+  }
 
   for (const entry of entries) {
     const match = olds.find(
@@ -426,11 +447,7 @@ function writeList(
     if (match) {
       kept.add(match);
       // Its item group's other properties (item1.X-ABLabel) move with it.
-      placed.push(
-        ...card.properties.filter(
-          (other) => match.group !== null && other.group === match.group && !olds.includes(other),
-        ),
-      );
+      if (match.group !== null) placed.push(...(byGroup.get(match.group) ?? []).filter((other) => !isOld.has(other)));
     }
     if (!typed) continue;
     const current = match ? typeOf(card, match, typeMarkers[typed]) : undefined;
@@ -442,24 +459,24 @@ function writeList(
 
   const removed = olds.filter((property) => !kept.has(property));
   removed.forEach((property) => dropped.add(property));
+  const placedGroups = new Set(placed.map((property) => property.group));
   for (const group of new Set(
     removed.map((property) => property.group).filter((group): group is string => group !== null),
   )) {
+    const members = byGroup.get(group) ?? [];
     const stillUsed =
-      card.properties.some(
-        (property) => property.group === group && !dropped.has(property) && !property.name.startsWith('x-'),
-      ) || placed.some((property) => property.group === group);
-    if (!stillUsed)
-      card.properties.filter((property) => property.group === group).forEach((property) => dropped.add(property));
+      members.some((property) => !dropped.has(property) && !property.name.startsWith('x-')) || placedGroups.has(group);
+    if (!stillUsed) members.forEach((property) => dropped.add(property));
   }
 
   const moved = new Set([...olds, ...placed]);
-  const firstOld = card.properties.findIndex((property) => olds.includes(property));
+  const firstOld = card.properties.findIndex((property) => isOld.has(property));
   const remaining = card.properties.filter((property) => !moved.has(property) && !dropped.has(property));
+  const isRemaining = new Set(remaining);
   const at =
     firstOld === -1
       ? remaining.length
-      : card.properties.slice(0, firstOld).filter((property) => remaining.includes(property)).length;
+      : card.properties.slice(0, firstOld).filter((property) => isRemaining.has(property)).length;
   card.properties = [
     ...remaining.slice(0, at),
     ...placed.filter((property) => !dropped.has(property)),
@@ -472,10 +489,12 @@ class ItemGroups {
   private next: number;
 
   constructor(card: Card) {
-    const numbers = card.properties
-      .map((property) => /^item(\d+)$/.exec(property.group ?? ''))
-      .map((match) => (match ? Number(match[1]) : 0));
-    this.next = Math.max(0, ...numbers) + 1;
+    // Not Math.max(...numbers): a card with a hundred thousand properties would overflow the call stack.
+    this.next =
+      card.properties.reduce((highest, property) => {
+        const match = /^item(\d+)$/.exec(property.group ?? '');
+        return match ? Math.max(highest, Number(match[1])) : highest;
+      }, 0) + 1;
   }
 
   take(): string {

@@ -4,6 +4,8 @@
  */
 import ICAL from 'ical.js';
 
+import { ContentLineError, screenContentLines } from '../ical/content-lines';
+import { errorMessage } from '../ical/document';
 import { foldLine } from '../ical/serialize';
 import { VCardError, isVCardVersion, type VCardVersion } from './types';
 
@@ -48,6 +50,23 @@ const BYTE_ORDER_MARK = '\uFEFF';
 
 const invalid = (message: string) => new VCardError('valid-address-data', message);
 
+const VERSION_2_1 = /^VERSION:[ \t]*2\.1[ \t]*\r?$/im;
+
+/**
+ * Checks the content lines and the nesting of a vCard a client sent, before anything reads it (see content-lines):
+ * throws VCardError naming the line. vCard 2.1 is named as such: its quoted-printable line breaks are not lines.
+ */
+export function screenVCardText(text: string): void {
+  const source = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
+  if (VERSION_2_1.test(source)) throw unsupportedVersion('2.1');
+  try {
+    screenContentLines(source, { groups: true, rootName: 'VCARD' });
+  } catch (error) {
+    if (error instanceof ContentLineError) throw invalid(`The data is not a valid vCard: ${error.message}`);
+    throw error;
+  }
+}
+
 /**
  * Parses the text of one vCard 3.0 or 4.0. Throws VCardError: valid-address-data for text that is not exactly one
  * well-formed vCard, supported-address-data for another version (2.1) or none.
@@ -59,8 +78,12 @@ export function parseCard(text: string): Card {
     parsed = ICAL.parse(source);
   } catch (error) {
     // ical.js cannot read vCard 2.1 (TEL;HOME;VOICE:, quoted-printable): name the version rather than the syntax.
-    if (/^VERSION:[ \t]*2\.1[ \t]*\r?$/im.test(source)) throw unsupportedVersion('2.1');
-    throw invalid(`The data is not a valid vCard: ${error instanceof Error ? error.message : String(error)}`);
+    if (VERSION_2_1.test(source)) throw unsupportedVersion('2.1');
+    // ical.js's syntax errors say what is wrong, except those from its internals (a TypeError when lines and
+    // components do not fit together), which say nothing to the sender.
+    const reason =
+      error instanceof TypeError || error instanceof RangeError ? 'its lines and components do not fit together' : errorMessage(error);
+    throw invalid(`The data is not a valid vCard: ${reason}`);
   }
   if (!Array.isArray(parsed) || parsed.length === 0) {
     throw invalid('The data is empty: expected one vCard (BEGIN:VCARD ... END:VCARD)');

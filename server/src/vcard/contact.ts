@@ -10,11 +10,12 @@ import {
   firstText,
   parseCard,
   propertiesNamed,
+  screenVCardText,
   valueText,
   type Card,
   type CardProperty,
 } from './card';
-import { dateOf, mediaUriOf, typeMarkers, typeOf, uriOf } from './values';
+import { dateOf, labelsByGroup, mediaUriOf, typeMarkers, typeOf, uriOf } from './values';
 import { VCardError, contactKinds, type ContactFields, type ContactKind, type ParsedVCard } from './types';
 
 /**
@@ -22,6 +23,7 @@ import { VCardError, contactKinds, type ContactFields, type ContactKind, type Pa
  * the text fails: valid-address-data (not one vCard, no FN, no UID), supported-address-data (not 3.0 or 4.0).
  */
 export function parseVCard(text: string): ParsedVCard {
+  screenVCardText(text);
   const card = parseCard(text);
   // RFC 2426 requires N as well, but Thunderbird, Evolution and others leave it out of groups and organizations.
   if (!firstNamed(card, 'fn')) {
@@ -45,15 +47,16 @@ export function contactFieldsOf(card: Card): ContactFields {
     const property = firstNamed(card, name);
     return property ? nonEmpty(firstText(property)) : null;
   };
+  const labels = labelsByGroup(card);
   const photo = firstNamed(card, 'photo');
   const photoUri = photo ? nonEmpty(mediaUriOf(photo)) : null;
   return {
     fullName: first('fn'),
     name: nameOf(firstNamed(card, 'n')),
     nickname: nicknameOf(firstNamed(card, 'nickname')),
-    emails: list(propertiesNamed(card, 'email').map((property) => typedValue(card, property, 'email'))),
-    phones: list(propertiesNamed(card, 'tel').map((property) => typedValue(card, property, 'tel'))),
-    addresses: list(propertiesNamed(card, 'adr').map((property) => addressOf(card, property))),
+    emails: list(propertiesNamed(card, 'email').map((property) => typedValue(card, property, 'email', labels))),
+    phones: list(propertiesNamed(card, 'tel').map((property) => typedValue(card, property, 'tel', labels))),
+    addresses: list(propertiesNamed(card, 'adr').map((property) => addressOf(card, property, labels))),
     organization: organizationOf(firstNamed(card, 'org')),
     title: first('title'),
     role: first('role'),
@@ -129,17 +132,22 @@ export function phoneNumberOf(property: CardProperty): string {
   return firstText(property).trim().replace(/^tel:/i, '');
 }
 
-function typedValue(card: Card, property: CardProperty, kind: 'email' | 'tel'): TypedValue | null {
+function typedValue(
+  card: Card,
+  property: CardProperty,
+  kind: 'email' | 'tel',
+  labels: Map<string, CardProperty>,
+): TypedValue | null {
   const value = kind === 'tel' ? phoneNumberOf(property) : firstText(property).trim();
   if (value === '') return null;
-  const type = typeOf(card, property, typeMarkers[kind]);
+  const type = typeOf(card, property, typeMarkers[kind], labels);
   return type ? { type, value } : { value };
 }
 
-function addressOf(card: Card, property: CardProperty): PostalAddress | null {
+function addressOf(card: Card, property: CardProperty, labels: Map<string, CardProperty>): PostalAddress | null {
   const parts = components(property);
   const address: PostalAddress = {};
-  const type = typeOf(card, property, typeMarkers.adr);
+  const type = typeOf(card, property, typeMarkers.adr, labels);
   if (type) address.type = type;
   let filled = false;
   addressParts.forEach((part, index) => {

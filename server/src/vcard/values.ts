@@ -146,19 +146,38 @@ export function labelPropertyOf(card: Card, property: CardProperty): CardPropert
   return card.properties.find((candidate) => candidate.group === property.group && candidate.name === 'x-ablabel');
 }
 
+/** The card's X-ABLabels by item group (the first of each), for reading many properties' labels. */
+export function labelsByGroup(card: Card): Map<string, CardProperty> {
+  const labels = new Map<string, CardProperty>();
+  for (const candidate of card.properties) {
+    if (candidate.group !== null && candidate.name === 'x-ablabel' && !labels.has(candidate.group)) {
+      labels.set(candidate.group, candidate);
+    }
+  }
+  return labels;
+}
+
 /** Apple writes its own labels as _$!<Other>!$_ and custom ones as they are. */
 export function decodeLabel(label: string): string {
   const builtIn = /^_\$!<(.*)>!\$_$/.exec(label.trim());
   return builtIn ? builtIn[1].toLowerCase() : label.trim();
 }
 
-/** The first TYPE that is not a marker, lower-case; else the item group's label; else undefined. */
-export function typeOf(card: Card, property: CardProperty, markers: readonly string[]): string | undefined {
+/**
+ * The first TYPE that is not a marker, lower-case; else the item group's label; else undefined. `labels` (from
+ * labelsByGroup) saves a search of the whole card for each property.
+ */
+export function typeOf(
+  card: Card,
+  property: CardProperty,
+  markers: readonly string[],
+  labels?: Map<string, CardProperty>,
+): string | undefined {
   const type = paramValues(property, 'type')
     .map((value) => value.toLowerCase().trim())
     .find((value) => value !== '' && !markers.includes(value));
   if (type) return type;
-  const label = labelPropertyOf(card, property);
+  const label = labels ? (property.group === null ? undefined : labels.get(property.group)) : labelPropertyOf(card, property);
   const text = label ? decodeLabel(firstText(label)) : '';
   return text === '' ? undefined : text;
 }

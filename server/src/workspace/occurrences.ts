@@ -3,10 +3,9 @@ import type ICAL from 'ical.js';
 
 import { parseCalendarText } from '../ical/document';
 import {
-  ExpansionBudget,
   ExpansionLimitReached,
   overlappingInstances,
-  QUERY_EXPANSION_STEPS,
+  queryBudget,
   recurrenceSets,
 } from '../ical/occurrences';
 import { DAY_MS, dateString, instantOf } from '../ical/times';
@@ -86,7 +85,7 @@ function occurrencesOf(row: EventRow, status: EventStatus, window: Window): Work
     return []; // stored text that no longer parses has no occurrences to show; the Content Manager still lists it
   }
   const found: WorkspaceOccurrence[] = [];
-  const budget = new ExpansionBudget(QUERY_EXPANSION_STEPS);
+  const budget = queryBudget();
   for (const set of recurrenceSets(root)) {
     if (set.type !== 'vevent') continue;
     const recurring = set.overrides.length > 0 || Boolean(set.master?.hasProperty('rrule') || set.master?.hasProperty('rdate'));
