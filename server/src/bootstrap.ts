@@ -6,6 +6,7 @@ import { registerAdminActions } from './auth/admin-actions';
 import { grantDefaultPermissions } from './auth/default-permissions';
 import { registerAccountCleanup } from './middlewares/account-cleanup';
 import { createChangeLog } from './store/change-log';
+import { boundConnectionWait } from './store/outage';
 import { fillSpanClasses } from './store/span-classes';
 import { applySqliteJournalMode, cachePreparedStatements } from './store/sqlite-tuning';
 
@@ -15,6 +16,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   const { basePath, sqliteWriteAheadLog } = strapi.config.get('plugin::caldav') as PluginConfig;
   await applySqliteJournalMode(strapi, sqliteWriteAheadLog);
   cachePreparedStatements(strapi);
+  boundConnectionWait(strapi, (strapi.config.get('plugin::caldav') as PluginConfig).databaseWaitSeconds);
   // Nightly pruning of the sync log, for sites that enable Strapi's cron (server.cron.enabled); writes prune too.
   strapi.cron.add({
     caldavPruneSyncLog: {

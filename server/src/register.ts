@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
 import { createDavMiddleware } from './middlewares/dav';
+import { createHttpPolicyMiddleware } from './middlewares/http-policy';
 import { registerChangeTracking } from './middlewares/change-tracking';
 import { registerDocumentRules } from './middlewares/document-rules';
 import { registerAccessRules } from './middlewares/access-rules';
@@ -12,5 +13,7 @@ export default function register({ strapi }: { strapi: Core.Strapi }): void {
   registerDocumentRules(strapi);
   registerAccessRules(strapi);
   registerChangeTracking(strapi);
+  // Security headers and CORS for the plugin's answers, which Strapi's own middlewares never see.
+  strapi.server.use(createHttpPolicyMiddleware(strapi));
   strapi.server.use(createDavMiddleware(strapi));
 }

@@ -26,26 +26,40 @@ export interface StartOptions {
 
 export interface SecondProcess {
   origin: string;
+  /** Stops it as an operator would (Strapi shuts down cleanly). */
   stop(): Promise<void>;
+  /** Kills it at once (SIGKILL), as a crash or an OOM kill would: no shutdown, open transactions cut off. */
+  kill(): Promise<void>;
+}
+
+export interface SecondProcessOptions {
+  /** Environment variables over the database's, e.g. DATABASE_PORT pointing at a proxy. */
+  env?: Record<string, string>;
 }
 
 /** Boots another Strapi process on the same database as `server` (which must already be running). */
-export async function startSecondProcess(server: TestServer): Promise<SecondProcess> {
+export async function startSecondProcess(server: Pick<TestServer, 'database'>, options: SecondProcessOptions = {}): Promise<SecondProcess> {
   const child = fork(path.join(__dirname, 'child-strapi.js'), [], {
-    env: { ...process.env, ...server.database.env, STRAPI_LOG_LEVEL: 'error' },
+    env: { ...process.env, ...server.database.env, STRAPI_LOG_LEVEL: 'error', ...options.env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`the second Strapi process exited with ${code}`)));
   });
   return {
     origin: `http://127.0.0.1:${port}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.send('stop');
-      }),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.send('stop');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { DavError, errorBody, preconditionFailed } from '../../server/src/dav/errors';
 import { NS, type XmlElement } from '../../server/src/dav/model';
+import { bodyRules, checkBodyCharset, decodeBody } from '../../server/src/dav/requests';
 import { SABRE_NS, elementToContent, parseXml, parseXmlBody, serializeXml } from '../../server/src/dav/xml';
 
 /** The DavError that `run` throws (fails the test when it throws nothing or something else). */
@@ -91,10 +92,30 @@ describe('parseXml refuses', () => {
     ['XXE through an external entity', '<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><D:propfind xmlns:D="DAV:"><D:prop>&xxe;</D:prop></D:propfind>'],
     ['a DOCTYPE without a subset', '<!DOCTYPE propfind SYSTEM "http://evil.example/dav.dtd"><propfind xmlns="DAV:"/>'],
     ['a lower-case doctype', '<!doctype a><a/>'],
+    ['a parameter entity pulling in an external DTD', '<!DOCTYPE a [<!ENTITY % remote SYSTEM "http://127.0.0.1:9/evil.dtd"> %remote;]><a/>'],
+    ['a parameter entity declared inside a parameter entity', '<!DOCTYPE a [<!ENTITY % outer "<!ENTITY &#x25; inner \'x\'>"> %outer; %inner;]><a/>'],
+    ['an internal entity', '<!DOCTYPE a [<!ENTITY name "value">]><a>&name;</a>'],
+    ['a DOCTYPE after a byte order mark, a declaration and a comment', '\uFEFF<?xml version="1.0"?>\n<!-- c --><!DOCTYPE a><a/>'],
   ])('%s', (_, body) => {
     const error = davErrorOf(() => parseXml(body));
     expect(error.status).toBe(400);
     expect(error.message).toMatch(/DOCTYPE/);
+  });
+
+  test.each([
+    ['an ENTITY declaration in the content', '<a><!ENTITY x "y"></a>'],
+    ['a DOCTYPE after the document element', '<a/><!DOCTYPE a [<!ENTITY x "y">]>'],
+    ['a DOCTYPE inside the document element', '<a><!DOCTYPE a [<!ENTITY x "y">]><b>&x;</b></a>'],
+    ['a DOCTYPE after a comment that mentions an element', '<!-- <a> --><!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>'],
+  ])('%s', (_, body) => {
+    const error = davErrorOf(() => parseXml(body));
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/^Malformed XML: /);
+  });
+
+  test('"<!DOCTYPE" and "<!ENTITY" as text of the document are only text', () => {
+    expect(parseXml('<a><![CDATA[<!DOCTYPE html><!ENTITY x "y">]]></a>').text).toBe('<!DOCTYPE html><!ENTITY x "y">');
+    expect(parseXml('<a>&lt;!DOCTYPE html></a>').text).toBe('<!DOCTYPE html>');
   });
 
   test('billion laughs, before expanding anything', () => {
@@ -164,8 +185,72 @@ describe('parseXml refuses', () => {
     expect(error.message.length).toBeLessThan(300);
   });
 
+  test('a document declaring an encoding other than UTF-8, with 415: the body was read as UTF-8', () => {
+    for (const encoding of ['ISO-8859-1', 'UTF-16', 'windows-1252', 'EBCDIC-US']) {
+      const error = davErrorOf(() => parseXml(`<?xml version="1.0" encoding="${encoding}"?><a/>`));
+      expect(error.status).toBe(415);
+      expect(error.message).toContain(`"${encoding}"`);
+      expect(error.message).toMatch(/must be UTF-8/);
+    }
+    for (const encoding of ['UTF-8', 'utf-8', 'utf8', 'US-ASCII']) {
+      expect(parseXml(`<?xml version="1.0" encoding="${encoding}"?><a/>`).name).toBe('a');
+    }
+  });
+
   test('says where the reader stopped', () => {
     expect(davErrorOf(() => parseXml('<a>\n  <b c=d/>\n</a>')).message).toMatch(/line 2, column \d+/);
+  });
+});
+
+describe('request bodies as bytes', () => {
+  const limits = { maxResourceSize: 1024, maxXmlBodySize: 2048 };
+  const xmlRules = bodyRules('PROPFIND', 'calendar', limits);
+  const calendarRules = bodyRules('PUT', 'calendar-object', limits);
+  const vcardRules = bodyRules('PUT', 'contact', limits);
+
+  test('each method has its limit, and a PUT the preconditions of the collection it writes to', () => {
+    expect(xmlRules).toEqual({ maxBytes: 2048, what: 'XML request body' });
+    expect(calendarRules).toMatchObject({ maxBytes: 1024, tooLarge: { ns: NS.CALDAV, name: 'max-resource-size' }, notUtf8: { ns: NS.CALDAV, name: 'valid-calendar-data' } });
+    expect(vcardRules).toMatchObject({ maxBytes: 1024, tooLarge: { ns: NS.CARDDAV, name: 'max-resource-size' }, notUtf8: { ns: NS.CARDDAV, name: 'valid-address-data' } });
+  });
+
+  test('UTF-8 is read as it is, and a byte order mark is dropped', () => {
+    expect(decodeBody(Buffer.from('<a>Zoë 日本 😀</a>'), xmlRules)).toBe('<a>Zoë 日本 😀</a>');
+    expect(decodeBody(Buffer.from('\uFEFFBEGIN:VCALENDAR'), calendarRules)).toBe('BEGIN:VCALENDAR');
+    expect(decodeBody(Buffer.alloc(0), xmlRules)).toBe('');
+  });
+
+  test.each([
+    ['Latin-1', [0x3c, 0x61, 0x3e, 0x5a, 0x6f, 0xeb, 0x3c], 5, 'EB'],
+    ['a lone continuation byte', [0x61, 0x80], 1, '80'],
+    ['a sequence cut short at the end', [0x61, 0x62, 0xe6, 0x97], 2, 'E6'],
+    ['an overlong "."', [0x61, 0xc0, 0xae], 1, 'C0'],
+    ['an overlong "/" in three bytes', [0xe0, 0x80, 0xaf], 0, 'E0'],
+    ['an encoded surrogate', [0xed, 0xa0, 0x80], 0, 'ED'],
+    ['a code point past U+10FFFF', [0x20, 0xf4, 0x90, 0x80, 0x80], 1, 'F4'],
+    ['0xFF', [0xff], 0, 'FF'],
+  ])('%s is refused, naming the first bad byte and where it is', (_, bytes, offset, hex) => {
+    const asXml = davErrorOf(() => decodeBody(Uint8Array.from(bytes), xmlRules));
+    expect(asXml.status).toBe(400);
+    expect(asXml.precondition).toBeUndefined();
+    expect(asXml.message).toBe(`The XML request body is not valid UTF-8 (byte 0x${hex} at offset ${offset}); send it encoded as UTF-8.`);
+    const asCalendar = davErrorOf(() => decodeBody(Uint8Array.from(bytes), calendarRules));
+    expect(asCalendar.status).toBe(403);
+    expect(asCalendar.precondition).toEqual({ ns: NS.CALDAV, name: 'valid-calendar-data' });
+    expect(davErrorOf(() => decodeBody(Uint8Array.from(bytes), vcardRules)).precondition).toEqual({ ns: NS.CARDDAV, name: 'valid-address-data' });
+  });
+
+  test('a Content-Type charset other than UTF-8 is refused with 415 before anything is read', () => {
+    for (const contentType of [undefined, 'application/xml', 'text/xml; charset=utf-8', 'text/xml;charset="UTF-8"', 'text/calendar; charset=UTF8', 'text/xml; charset=us-ascii']) {
+      expect(() => checkBodyCharset(contentType, xmlRules)).not.toThrow();
+    }
+    const xml = davErrorOf(() => checkBodyCharset('application/xml; charset=ISO-8859-1', xmlRules));
+    expect(xml).toMatchObject({ status: 415, message: 'The XML request body is declared as charset "iso-8859-1"; only UTF-8 is accepted.' });
+    expect(xml.precondition).toBeUndefined();
+    const calendar = davErrorOf(() => checkBodyCharset('text/calendar; charset="utf-16"', calendarRules));
+    expect(calendar).toMatchObject({ status: 415, precondition: { ns: NS.CALDAV, name: 'supported-calendar-data' } });
+    expect(davErrorOf(() => checkBodyCharset('text/vcard; charset=windows-1252', vcardRules)).precondition).toEqual({ ns: NS.CARDDAV, name: 'supported-address-data' });
+    expect(davErrorOf(() => checkBodyCharset(`text/xml; charset=${'x'.repeat(5000)}`, xmlRules)).message.length).toBeLessThan(200);
   });
 });
 

@@ -12,6 +12,10 @@ export interface PluginConfig {
   realm: string;
   /** Largest calendar object or vCard accepted on PUT, in bytes (CalDAV/CardDAV `max-resource-size`). */
   maxResourceSize: number;
+  /** Largest XML request body (PROPFIND, PROPPATCH, REPORT, MKCALENDAR, MKCOL) accepted, in bytes. */
+  maxXmlBodySize: number;
+  /** Seconds a client has to send a request body; a slower or stalled one gets 408 and its connection is closed. */
+  bodyReadTimeoutSeconds: number;
   /** Whether `/.well-known/caldav` and `/.well-known/carddav` redirect to the base path. */
   wellKnown: boolean;
   /** Days a change stays in the sync log; a client whose last sync is older syncs from the start. */
@@ -28,6 +32,22 @@ export interface PluginConfig {
    * database this plugin put in WAL mode back to SQLite's default rollback journal. No effect on other databases.
    */
   sqliteWriteAheadLog: boolean;
+  /**
+   * Longest wait, in seconds, for a database connection before a request is answered 503 (Retry-After) instead of
+   * hanging while the database is unreachable. Sets the connection pool's acquire and connect timeouts for the whole
+   * site, unless its database config sets `acquireConnectionTimeout` or the pool's own timeouts.
+   */
+  databaseWaitSeconds: number;
+  /** Cross-origin access to the DAV tree and the feeds from web pages; off (no origin) unless origins are listed. */
+  cors: CorsConfig;
+}
+
+export interface CorsConfig {
+  /**
+   * Origins (`https://app.example.com`) whose pages may call the DAV tree and the feeds from a browser; `*` allows
+   * any origin. Credentials travel in the Authorization header that the page sets, never as cookies.
+   */
+  origins: string[];
 }
 
 export interface FeedConfig {
@@ -51,12 +71,16 @@ export const defaultConfig: PluginConfig = {
   basePath: '/dav',
   realm: 'Strapi CalDAV/CardDAV',
   maxResourceSize: 1024 * 1024,
+  maxXmlBodySize: 1024 * 1024,
+  bodyReadTimeoutSeconds: 30,
   wellKnown: true,
   syncRetentionDays: 30,
   feeds: { pastDays: null, futureDays: null, refreshMinutes: 60 },
   loginThrottle: { maxFailuresPerAccount: 10, maxFailuresPerAddress: 100, windowSeconds: 900 },
   defaultTimezone: null,
   sqliteWriteAheadLog: true,
+  databaseWaitSeconds: 10,
+  cors: { origins: [] },
 };
 
 type Check = (value: unknown) => string | null;
@@ -78,6 +102,16 @@ function objectCheck(keyChecks: Record<string, Check>): Check {
     return problems.length > 0 ? problems.join(', ') : null;
   };
 }
+
+/** An origin as browsers send it: scheme, host and an optional port, nothing after. */
+const ORIGIN = /^https?:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*)(:\d{1,5})?$/;
+
+const corsOrigins: Check = (value) => {
+  const expected = 'must be a list of origins such as "https://app.example.com" (scheme, host and port only), or ["*"]';
+  if (!Array.isArray(value) || value.length > 100) return expected;
+  const wrong = value.filter((origin) => typeof origin !== 'string' || (origin !== '*' && !ORIGIN.test(origin)));
+  return wrong.length > 0 ? `${expected}; not an origin: ${wrong.map((origin) => JSON.stringify(origin)).join(', ')}` : null;
+};
 
 const optionalDays: Check = (value) => (value === null || isWhole(value, 0, 36500) ? null : 'must be null or a whole number of days up to 36500');
 
@@ -105,6 +139,12 @@ const checks: Record<keyof PluginConfig, Check> = {
     }
     return null;
   },
+  maxXmlBodySize(value) {
+    return isWhole(value, 1024, 100 * 1024 * 1024) ? null : 'must be a whole number of bytes between 1024 and 104857600';
+  },
+  bodyReadTimeoutSeconds(value) {
+    return isWhole(value, 1, 3600) ? null : 'must be a whole number of seconds between 1 and 3600';
+  },
   wellKnown(value) {
     return typeof value === 'boolean' ? null : 'must be true or false';
   },
@@ -127,11 +167,15 @@ const checks: Record<keyof PluginConfig, Check> = {
   sqliteWriteAheadLog(value) {
     return typeof value === 'boolean' ? null : 'must be true or false';
   },
+  databaseWaitSeconds(value) {
+    return isWhole(value, 1, 600) ? null : 'must be a whole number of seconds between 1 and 600';
+  },
   feeds: objectCheck({
     pastDays: optionalDays,
     futureDays: optionalDays,
     refreshMinutes: (value) => (isWhole(value, 5, 10080) ? null : 'must be a whole number of minutes between 5 and 10080'),
   }),
+  cors: objectCheck({ origins: corsOrigins }),
   loginThrottle: objectCheck({
     maxFailuresPerAccount: (value) => (isWhole(value, 1, 100000) ? null : 'must be a whole number between 1 and 100000'),
     maxFailuresPerAddress: (value) => (isWhole(value, 1, 1000000) ? null : 'must be a whole number between 1 and 1000000'),

@@ -106,6 +106,12 @@ export interface CandidateObject extends StoredMember {
 export type CalendarObjectInfo = MemberInfo;
 export type StoredCalendarObject = StoredMember;
 
+/**
+ * A request's If-Match / If-None-Match, asked again inside the write's transaction with the member's etag there
+ * (null: absent): the state the request saw may have changed before its write got the collection's lock.
+ */
+export type WriteCondition = (currentEtag: string | null) => boolean;
+
 /** Reading and removing the members of one kind of collection. */
 export interface MemberStore<Collection extends CollectionInfo> {
   listObjects(collection: Collection): Promise<MemberInfo[]>;
@@ -113,7 +119,8 @@ export interface MemberStore<Collection extends CollectionInfo> {
   findObject(collection: Collection, name: string): Promise<StoredMember | null>;
   /** The name of the member of this collection that has the UID, if any. */
   findObjectNameByUid(collection: Collection, uid: string): Promise<string | null>;
-  deleteObject(collection: Collection, name: string): Promise<void>;
+  /** Removes a member; throws DavError 412 when `condition` no longer holds in the transaction. */
+  deleteObject(collection: Collection, name: string, condition?: WriteCondition): Promise<void>;
   /** The members changed after `since` up to `until`, each once with its latest change, in order. */
   changedSince(collection: Collection, since: number, until: number): Promise<Array<{ name: string; removed: boolean; sequence: number }>>;
 }
@@ -139,10 +146,21 @@ export interface CalendarBackend extends MemberStore<CalendarInfo> {
   /**
    * Creates or replaces an object in one transaction; returns its new etag and whether it was created, or, having
    * written nothing, the name of another object of the calendar that has the same UID (checked in the transaction).
+   * Throws DavError 412 when `condition` no longer holds in the transaction.
    */
-  putObject(calendar: CalendarInfo, name: string, data: string, parsed: CalendarObject): Promise<CalendarPutResult>;
+  putObject(calendar: CalendarInfo, name: string, data: string, parsed: CalendarObject, condition?: WriteCondition): Promise<CalendarPutResult>;
   /** Moves an object to another calendar of the same owner under a (possibly new) name, replacing what is there. */
-  moveObject(from: CalendarInfo, name: string, to: CalendarInfo, newName: string): Promise<{ etag: string }>;
+  /**
+   * Moves an object; throws DavError 412 when, in the transaction, `conditions.source` no longer holds for the
+   * source's etag or `conditions.destination` for the destination's (null: nothing there).
+   */
+  moveObject(
+    from: CalendarInfo,
+    name: string,
+    to: CalendarInfo,
+    newName: string,
+    conditions?: { source?: WriteCondition; destination?: WriteCondition },
+  ): Promise<{ etag: string }>;
 }
 
 export interface AddressBookBackend extends MemberStore<AddressBookInfo> {
@@ -157,7 +175,8 @@ export interface AddressBookBackend extends MemberStore<AddressBookInfo> {
   deleteAddressBook(book: AddressBookInfo): Promise<void>;
   /** Every vCard of the address book, for queries. */
   allObjects(book: AddressBookInfo): Promise<StoredMember[]>;
-  putObject(book: AddressBookInfo, name: string, data: string, parsed: ParsedVCard): Promise<{ etag: string; created: boolean }>;
+  /** Creates or replaces a vCard in one transaction; throws DavError 412 when `condition` no longer holds there. */
+  putObject(book: AddressBookInfo, name: string, data: string, parsed: ParsedVCard, condition?: WriteCondition): Promise<{ etag: string; created: boolean }>;
 }
 
 /** A group of principals: a users-permissions role. */

@@ -14,7 +14,12 @@
  *   /addressbooks/<user>/<slug>/       an address book
  *   /addressbooks/<user>/<slug>/<name> a vCard
  *
- * Segments are percent-encoded in hrefs and decoded here; a path that does not fit is not part of the tree.
+ * Segments are percent-encoded in hrefs and decoded here, once: `%252e` is the three characters `%2e`, never a dot.
+ * A segment that decodes to `.` or `..`, holds a slash, a backslash or a control character, is longer than 255
+ * characters or is not valid percent-encoded UTF-8 is refused (400); empty segments (`//`, a trailing slash) are
+ * skipped. Object names (chosen by clients) are normalized to NFC, so that one name in its composed and decomposed
+ * forms is one resource; usernames and collection slugs are matched exactly as the server spells them in its hrefs.
+ * A path that does not fit the layout is not part of the tree.
  */
 
 import { DavError } from './errors';
@@ -36,16 +41,17 @@ export type Location =
 const MAX_SEGMENT = 255;
 
 function decodeSegment(segment: string): string {
+  const shown = segment.length > 60 ? `${segment.slice(0, 60)}...` : segment;
   let decoded: string;
   try {
     decoded = decodeURIComponent(segment);
   } catch {
-    throw new DavError(400, `The path segment "${segment}" is not valid percent-encoding.`);
+    throw new DavError(400, `The path segment "${shown}" is not valid percent-encoded UTF-8.`);
   }
-  if (decoded === '.' || decoded === '..' || /[/\\\u0000-\u001f]/.test(decoded) || decoded.length > MAX_SEGMENT) {
-    throw new DavError(400, `The path segment "${segment}" is not allowed.`);
+  if (decoded === '.' || decoded === '..' || /[/\\\u0000-\u001f\u007f-\u009f]/.test(decoded) || decoded.length > MAX_SEGMENT) {
+    throw new DavError(400, `The path segment "${shown}" is not allowed (no ".", "..", slashes, backslashes or control characters; at most ${MAX_SEGMENT} characters).`);
   }
-  return decoded.normalize('NFC');
+  return decoded;
 }
 
 /**
@@ -67,13 +73,13 @@ export function locate(path: string, basePath: string): Location | null {
     if (username === undefined) return { kind: 'calendar-homes' };
     if (slug === undefined) return { kind: 'calendar-home', username };
     if (name === undefined) return { kind: 'calendar', username, slug };
-    return { kind: 'calendar-object', username, slug, name };
+    return { kind: 'calendar-object', username, slug, name: name.normalize('NFC') };
   }
   if (area === 'addressbooks') {
     if (username === undefined) return { kind: 'addressbook-homes' };
     if (slug === undefined) return { kind: 'addressbook-home', username };
     if (name === undefined) return { kind: 'addressbook', username, slug };
-    return { kind: 'contact', username, slug, name };
+    return { kind: 'contact', username, slug, name: name.normalize('NFC') };
   }
   return null;
 }
@@ -106,15 +112,18 @@ export function createHrefs(basePath: string) {
 
 export type Hrefs = ReturnType<typeof createHrefs>;
 
-/** The path part of an href that may be absolute (`http://host/dav/...`) or relative to the host. */
+/**
+ * The path of an href: a path as it is, or the path of an absolute http(s) URL as written. Dot segments are not
+ * resolved and nothing is decoded (as `new URL` would), so that `locate` sees, and refuses, what the client sent.
+ * The host is not compared: a proxy in front of the site may rewrite it, and whatever the path names is still
+ * subject to the user's access. Another scheme's URL is returned whole, which is no path of the tree.
+ */
 export function hrefPath(href: string): string {
   const trimmed = href.trim();
-  if (/^https?:\/\//i.test(trimmed)) {
-    try {
-      return new URL(trimmed).pathname;
-    } catch {
-      return trimmed;
-    }
+  const absolute = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/[^/?#]*([^?#]*)/.exec(trimmed);
+  if (absolute) {
+    if (!/^https?$/i.test(absolute[1])) return trimmed;
+    return absolute[2] === '' ? '/' : absolute[2];
   }
-  return trimmed.split('?')[0];
+  return trimmed.split(/[?#]/)[0];
 }

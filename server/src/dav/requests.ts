@@ -561,3 +561,106 @@ function addressDataIn(prop: XmlElement): AddressDataRequest | undefined {
   if (version !== undefined) request.version = version;
   return request;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Request bodies as bytes
+
+/**
+ * What a request body must be, and how each way of failing it is answered. A PUT carries a calendar object or a
+ * vCard, whose failures are the preconditions of PUT (RFC 4791 5.3.2.1, RFC 6352 6.3.2.1); every other method's
+ * body is XML, whose failures have no precondition.
+ */
+export interface BodyRules {
+  /** Most bytes read; past them reading stops and the request gets 413. */
+  maxBytes: number;
+  /** What the body is, for messages. */
+  what: string;
+  /** The precondition of a body larger than maxBytes. */
+  tooLarge?: QName;
+  /** The precondition of a Content-Type charset other than UTF-8 (415). */
+  unsupportedCharset?: QName;
+  /** The precondition of bytes that are not UTF-8: 403 with one, 400 without. */
+  notUtf8?: QName;
+}
+
+export function bodyRules(method: string, locationKind: string | undefined, limits: { maxResourceSize: number; maxXmlBodySize: number }): BodyRules {
+  if (method !== 'PUT') return { maxBytes: limits.maxXmlBodySize, what: 'XML request body' };
+  if (locationKind === 'contact') {
+    return {
+      maxBytes: limits.maxResourceSize,
+      what: 'vCard',
+      tooLarge: { ns: NS.CARDDAV, name: 'max-resource-size' },
+      unsupportedCharset: { ns: NS.CARDDAV, name: 'supported-address-data' },
+      notUtf8: { ns: NS.CARDDAV, name: 'valid-address-data' },
+    };
+  }
+  return {
+    maxBytes: limits.maxResourceSize,
+    what: 'calendar object',
+    tooLarge: { ns: NS.CALDAV, name: 'max-resource-size' },
+    unsupportedCharset: { ns: NS.CALDAV, name: 'supported-calendar-data' },
+    notUtf8: { ns: NS.CALDAV, name: 'valid-calendar-data' },
+  };
+}
+
+// US-ASCII is a subset of UTF-8: a body declared as such reads the same.
+const utf8Charsets = new Set(['utf-8', 'utf8', 'us-ascii']);
+
+/** Refuses a Content-Type whose charset is not UTF-8, before anything is read: bodies are read as UTF-8 only. */
+export function checkBodyCharset(contentType: string | undefined, rules: BodyRules): void {
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? '');
+  if (!match) return;
+  const charset = (match[1] ?? match[2]).trim().toLowerCase();
+  if (utf8Charsets.has(charset)) return;
+  const shown = charset.length > 40 ? `${charset.slice(0, 40)}...` : charset;
+  throw new DavError(415, `The ${rules.what} is declared as charset "${shown}"; only UTF-8 is accepted.`, rules.unsupportedCharset);
+}
+
+// fatal: invalid bytes throw instead of becoming U+FFFD, which would silently change what is stored. Drops a BOM.
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text; bytes that are not UTF-8 are refused, naming the first one. */
+export function decodeBody(bytes: Uint8Array, rules: BodyRules): string {
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    const byte = bytes[offset]?.toString(16).toUpperCase().padStart(2, '0') ?? '??';
+    throw new DavError(
+      rules.notUtf8 ? 403 : 400,
+      `The ${rules.what} is not valid UTF-8 (byte 0x${byte} at offset ${offset}); send it encoded as UTF-8.`,
+      rules.notUtf8,
+    );
+  }
+}
+
+/** The offset of the first byte that does not start a well-formed UTF-8 sequence (Unicode 15, table 3-7); -1 if none. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const lead = bytes[index];
+    if (lead < 0x80) {
+      index += 1;
+      continue;
+    }
+    let continuation: number;
+    if (lead >= 0xc2 && lead <= 0xdf) continuation = 1;
+    else if (lead >= 0xe0 && lead <= 0xef) continuation = 2;
+    else if (lead >= 0xf0 && lead <= 0xf4) continuation = 3;
+    else return index;
+    // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
+    let low = 0x80;
+    let high = 0xbf;
+    if (lead === 0xe0) low = 0xa0;
+    else if (lead === 0xed) high = 0x9f;
+    else if (lead === 0xf0) low = 0x90;
+    else if (lead === 0xf4) high = 0x8f;
+    for (let position = 1; position <= continuation; position += 1) {
+      const next = bytes[index + position];
+      const [min, max] = position === 1 ? [low, high] : [0x80, 0xbf];
+      if (next === undefined || next < min || next > max) return index;
+    }
+    index += continuation + 1;
+  }
+  return -1;
+}

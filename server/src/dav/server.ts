@@ -17,6 +17,7 @@ import { report } from './methods/report';
 import type { MethodHandler, MethodInput } from './methods/types';
 import type { XmlElement } from './model';
 import { createHrefs, locate } from './paths';
+import { bodyRules, type BodyRules } from './requests';
 import { resolve, resolveCalendar, type DavContext } from './resources';
 import { isUnderBasePath } from './router';
 import type { DavRequest, DavResponse } from './types';
@@ -51,7 +52,7 @@ export const ALLOWED_METHODS = ['OPTIONS', ...Object.keys(methods)].sort().join(
 /** What an anonymous visitor may do with a public calendar: read it. */
 const ANONYMOUS_METHODS = new Set(['PROPFIND', 'REPORT', 'GET', 'HEAD']);
 
-/** Largest XML request body read, in bytes (PUT bodies are bounded by max-resource-size instead). */
+/** Largest XML request body read unless configured otherwise, in bytes (PUT bodies are bounded by max-resource-size). */
 export const MAX_XML_BODY = 1024 * 1024;
 
 export interface DavServerOptions {
@@ -59,13 +60,19 @@ export interface DavServerOptions {
   realm: string;
   /** The current limit (an administrator may change it while the server runs). */
   maxResourceSize: () => number;
+  /** Largest XML request body read, in bytes; default MAX_XML_BODY. */
+  maxXmlBodySize?: number;
   backend: CalendarBackend;
   addressBooks: AddressBookBackend;
   directory: PrincipalDirectory;
   /** Who sends the request; `clientAddress` is the address failed sign-ins are counted against. */
   authenticate(authorization: string | undefined, clientAddress: string): Promise<Authentication>;
-  /** Reads the request body, refusing (DavError 413) past `limit` bytes. */
   onError?(error: unknown, request: DavRequest): void;
+  /**
+   * Storage that is down for now (the database unreachable or locked): such failures are answered 503 with
+   * Retry-After instead of 500. `recognize` returns what to log for one, or null for any other error.
+   */
+  outage?: { recognize(error: unknown): Error | null; retryAfterSeconds: number };
 }
 
 const baseHeaders = { DAV: DAV_COMPLIANCE, 'MS-Author-Via': 'DAV' };
@@ -100,8 +107,13 @@ export function createDavServer(options: DavServerOptions) {
   const basePath = options.basePath.replace(/\/+$/, '');
   const hrefs = createHrefs(basePath);
 
-  /** Answers a request under the base path. `readBody` is called at most once, with the byte limit for the method. */
-  return async function handle(incoming: DavRequest, readBody: (limit: number) => Promise<string>): Promise<DavResponse> {
+  const maxXmlBodySize = options.maxXmlBodySize ?? MAX_XML_BODY;
+
+  /**
+   * Answers a request under the base path. `readBody` is called at most once, with the rules for the method's body;
+   * it refuses with a DavError (413 past `rules.maxBytes`, a charset or bytes that are not UTF-8, 408 when too slow).
+   */
+  return async function handle(incoming: DavRequest, readBody: (rules: BodyRules) => Promise<string>): Promise<DavResponse> {
     let request = incoming;
     const method = request.method.toUpperCase();
     try {
@@ -156,7 +168,11 @@ export function createDavServer(options: DavServerOptions) {
         basePath,
         maxResourceSize,
       };
-      const body = await readBody(method === 'PUT' ? maxResourceSize : MAX_XML_BODY);
+      // Before the body is read: an anonymous visitor's body is read for a public calendar only.
+      if (!user && (location?.kind === 'calendar' || location?.kind === 'calendar-object')) {
+        if (!(await resolveCalendar(context, location.username, location.slug))) return challenge();
+      }
+      const body = await readBody(bodyRules(method, location?.kind, { maxResourceSize, maxXmlBodySize }));
       let parsed: XmlElement | null | undefined;
       const input: MethodInput = {
         request,
@@ -165,7 +181,7 @@ export function createDavServer(options: DavServerOptions) {
         href: request.path,
         body,
         xmlBody: () => {
-          if (parsed === undefined) parsed = body.trim() === '' ? null : parseXml(body);
+          if (parsed === undefined) parsed = body.trim() === '' ? null : parseXml(body, { maxBytes: maxXmlBodySize });
           return parsed;
         },
         resource: async () => {
@@ -176,12 +192,20 @@ export function createDavServer(options: DavServerOptions) {
       };
       if (!location && method !== 'PUT' && method !== 'MKCALENDAR' && method !== 'MKCOL') throw new DavError(404, 'Nothing exists at this URL.');
       if (!location) throw new DavError(409, 'This URL is outside the calendar tree.');
-      if (!user && (location.kind === 'calendar' || location.kind === 'calendar-object')) {
-        if (!(await resolveCalendar(context, location.username, location.slug))) return challenge();
-      }
       return withBaseHeaders(await handler(input));
     } catch (error) {
       if (error instanceof DavError) return withBaseHeaders(errorResponse(error));
+      // The database is unreachable or busy: nothing was stored, and the same request can succeed later.
+      const outage = options.outage?.recognize(error);
+      if (outage && options.outage) {
+        const { retryAfterSeconds } = options.outage;
+        options.onError?.(outage, request);
+        return withBaseHeaders({
+          status: 503,
+          headers: { 'Retry-After': String(retryAfterSeconds), 'Content-Type': 'text/plain; charset=utf-8' },
+          body: `The database is unavailable right now. Nothing was changed; please try again in ${retryAfterSeconds} seconds.\n`,
+        });
+      }
       options.onError?.(error, request);
       return withBaseHeaders({
         status: 500,

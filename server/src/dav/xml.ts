@@ -35,8 +35,11 @@ const defaultLimits: Required<ParseXmlOptions> = {
 // XML 1.0 section 2.2: control characters other than tab, LF and CR, U+FFFE/U+FFFF and unpaired surrogates.
 const illegalCharacter = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const XMLNS_NAMESPACE = 'http://www.w3.org/2000/xmlns/';
+// Encodings a UTF-8 body may declare (US-ASCII is a subset).
+const xmlUtf8Encodings = new Set(['utf-8', 'utf8', 'us-ascii', 'ascii']);
 
 const malformed = (message: string) => new DavError(400, `Malformed XML: ${message}`);
+const DTD_REFUSED = 'document type declarations (DOCTYPE, ENTITY) are not allowed.';
 
 function lineAndColumn(text: string, index: number): string {
   const before = text.slice(0, index).split('\n');
@@ -54,7 +57,8 @@ interface OpenElement {
  *
  * Refused with DavError 400 (413 when too large): bodies that are empty, are not XML 1.0, contain a DOCTYPE, nest
  * deeper than 64 levels, hold more than 10,000 elements or 1,000 attributes, use an undeclared prefix or entity,
- * repeat an attribute, leave an element open, close one with the wrong name or are otherwise malformed. A UTF-8
+ * repeat an attribute, leave an element open, close one with the wrong name or are otherwise malformed; with 415,
+ * a document that declares an encoding other than UTF-8 (the body was read as UTF-8). A UTF-8
  * byte order mark, leading whitespace and comments or whitespace after the document element are tolerated.
  */
 export function parseXml(body: string, options: ParseXmlOptions = {}): XmlElement {
@@ -65,9 +69,10 @@ export function parseXml(body: string, options: ParseXmlOptions = {}): XmlElemen
   }
   const text = body.replace(/^\uFEFF/, '').trimStart();
   if (text === '') throw malformed('the body is empty; an XML document was expected.');
-  if (/<!DOCTYPE/i.test(text) || /<!ENTITY/i.test(text)) {
-    throw malformed('document type declarations (DOCTYPE, ENTITY) are not allowed.');
-  }
+  // A DTD stands before the document element: refused there in any spelling before parsing, however large. Text
+  // further on may say "<!DOCTYPE" (in CDATA); a declaration misplaced there is malformed for saxes.
+  const prologEnd = text.search(/<[^?!]/);
+  if (/<!DOCTYPE|<!ENTITY/i.test(prologEnd === -1 ? text : text.slice(0, prologEnd))) throw malformed(DTD_REFUSED);
   if (!text.startsWith('<')) throw malformed('the body does not start with "<"; an XML document was expected.');
   const illegal = illegalCharacter.exec(text);
   if (illegal) {
@@ -88,6 +93,15 @@ export function parseXml(body: string, options: ParseXmlOptions = {}): XmlElemen
     if (declaration.version !== undefined && declaration.version !== '1.0') {
       throw malformed(`XML version ${declaration.version} is not supported; use 1.0.`);
     }
+    // The body was read as UTF-8: a document saying it is in another encoding would be misread.
+    const encoding = declaration.encoding?.toLowerCase();
+    if (encoding !== undefined && !xmlUtf8Encodings.has(encoding)) {
+      throw new DavError(415, `The XML declaration names the encoding "${declaration.encoding}"; request bodies must be UTF-8.`);
+    }
+  });
+  // saxes reads a DOCTYPE (internal subset included) as one opaque piece and never declares or expands anything.
+  parser.on('doctype', () => {
+    throw malformed(DTD_REFUSED);
   });
   parser.on('opentagstart', () => {
     if (open.length + 1 > limits.maxDepth) throw malformed(`elements are nested deeper than ${limits.maxDepth} levels.`);

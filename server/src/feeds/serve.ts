@@ -20,6 +20,7 @@ import type { FeedConfig, PluginConfig } from '../config';
 import { entityTags } from '../dav/http';
 import { createFeedBody, feedHead, FEED_TAIL, type FeedHeading } from './document';
 import { createFeedStore, type FeedCalendar, type FeedStore, type FeedWindow } from './store';
+import { isDatabaseUnavailable, OUTAGE_RETRY_AFTER_SECONDS } from '../store/outage';
 
 /** Part of every ETag: bump it when the same data would give different feed text (a change to this code). */
 const FEED_FORMAT = '1';
@@ -142,7 +143,7 @@ export function createFeedServer(strapi: Core.Strapi, config: PluginConfig) {
     ctx.set('Last-Modified', new Date(lastModified).toUTCString());
     // A secret link's copy must not outlive the link in a shared cache.
     ctx.set('Cache-Control', location.kind === 'public' ? `public, max-age=${PUBLIC_MAX_AGE_SECONDS}` : 'private, no-cache');
-    ctx.set('Vary', 'Accept-Encoding');
+    ctx.vary('Accept-Encoding');
     if (notModified(ctx, tag, lastModified)) {
       ctx.status = 304;
       return;
@@ -174,7 +175,13 @@ export function createFeedServer(strapi: Core.Strapi, config: PluginConfig) {
         if (!ctx.headerSent) {
           ctx.respond = true;
           ['ETag', 'Last-Modified', 'Cache-Control', 'Content-Disposition', 'Content-Encoding'].forEach((name) => ctx.remove(name));
-          plainText(ctx, 500, 'The feed could not be read; please try again later.');
+          if (isDatabaseUnavailable(error)) {
+            // Subscribers that honor Retry-After come back when the database may be up again.
+            ctx.set('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS));
+            plainText(ctx, 503, `The database is unavailable right now; please try again in ${OUTAGE_RETRY_AFTER_SECONDS} seconds.`);
+          } else {
+            plainText(ctx, 500, 'The feed could not be read; please try again later.');
+          }
         }
       }
     },

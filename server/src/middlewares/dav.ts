@@ -7,13 +7,14 @@ import type { Core } from '@strapi/strapi';
 import { createPrincipalAuthenticator } from '../auth/principals';
 import type { PluginConfig } from '../config';
 import { DavError } from '../dav/errors';
-import { NS } from '../dav/model';
+import { checkBodyCharset, decodeBody, type BodyRules } from '../dav/requests';
 import { isUnderBasePath, wellKnownRedirect } from '../dav/router';
 import { createDavServer } from '../dav/server';
 import type { DavResponse } from '../dav/types';
 import { createFeedServer } from '../feeds/serve';
 import { createAddressBookBackend } from '../store/address-book-backend';
 import { createCalendarBackend, createPrincipalDirectory } from '../store/calendar-backend';
+import { DatabaseUnavailableError, isDatabaseUnavailable, OUTAGE_RETRY_AFTER_SECONDS } from '../store/outage';
 
 function writeResponse(ctx: Context, response: DavResponse): void {
   ctx.status = response.status;
@@ -23,31 +24,74 @@ function writeResponse(ctx: Context, response: DavResponse): void {
   else if (response.status !== 204 && response.status !== 304) ctx.body = '';
 }
 
-/** Reads the raw body up to `limit` bytes; past it, stops reading and refuses. */
-function readBody(request: IncomingMessage, limit: number): Promise<string> {
+/** Whether a request's body was read, or left partly unread (refused as too large or too slow). */
+interface BodyReading {
+  started: boolean;
+  abandoned: boolean;
+}
+
+/**
+ * Reads the raw body under `rules`: a Content-Type charset other than UTF-8 and a declared Content-Length past the
+ * limit are refused before anything is read; a body that grows past the limit is refused as soon as it does, and
+ * one that has not fully arrived within `timeoutMs` gets 408. Either way the rest is never read.
+ */
+function readBody(request: IncomingMessage, rules: BodyRules, timeoutMs: number, reading: BodyReading): Promise<string> {
+  const tooLarge = () => new DavError(413, `The ${rules.what} is larger than ${rules.maxBytes} bytes.`, rules.tooLarge);
+  // Refused unread: whatever of the body has not arrived yet is not waited for.
+  const refuseUnread = (error: unknown) => {
+    if (!request.complete) reading.abandoned = true;
+    return Promise.reject(error);
+  };
+  try {
+    checkBodyCharset(request.headers['content-type'], rules);
+  } catch (error) {
+    return refuseUnread(error);
+  }
   const declared = Number(request.headers['content-length']);
-  const tooLarge = () =>
-    new DavError(413, `The request body is larger than ${limit} bytes.`, { ns: NS.CALDAV, name: 'max-resource-size' });
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(tooLarge());
+  if (Number.isFinite(declared) && declared > rules.maxBytes) return refuseUnread(tooLarge());
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        request.removeAllListeners('data');
-        request.resume();
-        reject(tooLarge());
+    let finished = false;
+    const finish = (error: DavError | null) => {
+      finished = true;
+      clearTimeout(timer);
+      request.off('data', onData);
+      request.off('end', onEnd);
+      request.off('error', onIncomplete);
+      request.off('close', onIncomplete);
+      if (!error) {
+        try {
+          resolve(decodeBody(Buffer.concat(chunks, size), rules));
+        } catch (decodeError) {
+          reject(decodeError);
+        }
         return;
       }
-      chunks.push(chunk);
-    });
-    request.on('end', () => {
-      // UTF-8 only; a byte order mark is tolerated and dropped.
-      const body = Buffer.concat(chunks).toString('utf8');
-      resolve(body.charCodeAt(0) === 0xfeff ? body.slice(1) : body);
-    });
-    request.on('error', reject);
+      if (!request.complete) {
+        reading.abandoned = true;
+        request.pause();
+      }
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > rules.maxBytes) finish(tooLarge());
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish(null);
+    // The client closed the connection mid-body: nobody is left to answer, but nothing is half-stored either.
+    const onIncomplete = () => finish(new DavError(400, `The connection closed before the ${rules.what} was complete.`));
+    const timer = setTimeout(() => {
+      // Timers run before pending I/O: after an event loop stall, what had arrived meanwhile is read first.
+      setImmediate(() => {
+        if (!finished) finish(new DavError(408, `The ${rules.what} did not arrive within ${timeoutMs / 1000} seconds; the connection is closed.`));
+      });
+    }, timeoutMs);
+    request.on('data', onData);
+    request.on('end', onEnd);
+    request.on('error', onIncomplete);
+    request.on('close', onIncomplete);
   });
 }
 
@@ -66,10 +110,15 @@ export function createDavMiddleware(strapi: Core.Strapi) {
         basePath: config.basePath,
         realm: config.realm,
         maxResourceSize: () => (strapi.config.get('plugin::caldav') as PluginConfig).maxResourceSize,
+        maxXmlBodySize: config.maxXmlBodySize,
         backend: createCalendarBackend(strapi),
         addressBooks: createAddressBookBackend(strapi),
         directory: createPrincipalDirectory(strapi, authenticator.findByUsername),
         authenticate: authenticator.authenticate,
+        outage: {
+          recognize: (error) => (isDatabaseUnavailable(error) ? new DatabaseUnavailableError(error) : null),
+          retryAfterSeconds: OUTAGE_RETRY_AFTER_SECONDS,
+        },
         onError: (error, request) =>
           strapi.log.error(`caldav: ${request.method} ${request.path} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`),
       });
@@ -88,7 +137,14 @@ export function createDavMiddleware(strapi: Core.Strapi) {
     }
     const siteRootPropfind = ctx.path === '/' && ctx.method === 'PROPFIND';
     if (!isUnderBasePath(ctx.path, config.basePath) && !siteRootPropfind) return next();
-    const response = await davServer()({ method: ctx.method, path: ctx.path, headers: ctx.headers, clientAddress: ctx.ip }, (limit) => readBody(ctx.req, limit));
+    const reading: BodyReading = { started: false, abandoned: false };
+    const response = await davServer()({ method: ctx.method, path: ctx.path, headers: ctx.headers, clientAddress: ctx.ip }, (rules) => {
+      reading.started = true;
+      return readBody(ctx.req, rules, config.bodyReadTimeoutSeconds * 1000, reading);
+    });
     writeResponse(ctx, response);
+    // A body still on its way that nobody will read (refused, or answered without it, as a 401 is) would otherwise
+    // be received to its end, however long and slow: the connection ends after this answer instead.
+    if (reading.abandoned || (!reading.started && !ctx.req.complete)) ctx.set('Connection', 'close');
   };
 }

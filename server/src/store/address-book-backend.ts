@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 
-import type { AddressBookBackend, AddressBookInfo, CollectionChanges, Principal } from '../dav/backend';
+import type { AddressBookBackend, AddressBookInfo, CollectionChanges, Principal, WriteCondition } from '../dav/backend';
+import { DavError } from '../dav/errors';
 import { NS } from '../dav/model';
 import type { ParsedVCard } from '../vcard';
 import { ADDRESS_BOOK_UID, CONTACT_UID } from '../uids';
@@ -45,7 +46,7 @@ export function createAddressBookBackend(strapi: Core.Strapi): AddressBookBacken
       return (await store.memberRows(book.documentId, true, (query) => query.orderBy(store.names().memberName))).map(store.toStoredMember);
     },
 
-    async putObject(book: AddressBookInfo, name: string, data: string, parsed: ParsedVCard) {
+    async putObject(book: AddressBookInfo, name: string, data: string, parsed: ParsedVCard, condition?: WriteCondition) {
       const contactData: Record<string, unknown> & { etag: string } = {
         ...contactDataFromVCard(parsed, data),
         resourceName: name,
@@ -55,6 +56,9 @@ export function createAddressBookBackend(strapi: Core.Strapi): AddressBookBacken
       return store.writeTransaction([book.documentId], () =>
         asDavWrite(async () => {
           const existing = await store.memberRow(book, name, false);
+          if (condition && !condition(existing ? existing.etag ?? '' : null)) {
+            throw new DavError(412, existing ? 'The vCard has changed since you read it.' : 'The vCard does not exist.');
+          }
           if (existing) {
             await documents().update({ documentId: existing.documentId, data: contactData as never });
             return { etag: contactData.etag, created: false };

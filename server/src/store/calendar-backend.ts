@@ -2,7 +2,7 @@ import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 
 import { componentTypes, type CalendarObject, type ComponentType } from '../ical';
-import type { CalendarBackend, CalendarChanges, CalendarInfo, Principal, PrincipalDirectory } from '../dav/backend';
+import type { CalendarBackend, CalendarChanges, CalendarInfo, Principal, PrincipalDirectory, WriteCondition } from '../dav/backend';
 import { DavError } from '../dav/errors';
 import { NS, type TimeRange } from '../dav/model';
 import { CALENDAR_UID, EVENT_UID, ROLE_UID, USER_UID } from '../uids';
@@ -91,29 +91,34 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
       return rows.map((row) => ({ ...store.toStoredMember(row), bounds: { first: boundOf(row.firstOccurrence), last: boundOf(row.lastOccurrence) } }));
     },
 
-    async putObject(calendar: CalendarInfo, name: string, data: string, parsed: CalendarObject) {
+    async putObject(calendar: CalendarInfo, name: string, data: string, parsed: CalendarObject, condition?: WriteCondition) {
       const eventData = eventDataFromObject(parsed, data);
       writer.check({ ...eventData, resourceName: name });
       // The writer locks the calendar row itself, first thing in the transaction.
-      const stored = await withRetries(() => strapi.db.transaction(() => writer.put(calendar.documentId, name, eventData)));
+      const stored = await withRetries(() => strapi.db.transaction(() => writer.put(calendar.documentId, name, eventData, condition)));
       if ('uidTakenBy' in stored) return stored;
       if (stored.changed) writer.announce(stored.documentId, stored.created, { ...eventData, resourceName: name });
       return { etag: stored.etag, created: stored.created };
     },
 
-    async moveObject(from: CalendarInfo, name: string, to: CalendarInfo, newName: string) {
+    async moveObject(from: CalendarInfo, name: string, to: CalendarInfo, newName: string, conditions: { source?: WriteCondition; destination?: WriteCondition } = {}) {
       return store.writeTransaction([from.documentId, to.documentId], () =>
         asDavWrite(async () => {
           const source = await store.memberRow(from, name, true);
           if (!source) throw new DavError(404, 'The calendar object no longer exists.');
+          const sourceEtag = source.etag ?? etagOf(String(source.icalendar ?? ''));
+          // Checked again under the collections' locks: a write may have come between the request's checks and here.
+          if (conditions.source && !conditions.source(sourceEtag)) throw new DavError(412, 'The calendar object has changed since you read it.');
           const replaced = await store.memberRow(to, newName, false);
+          const replacedEtag = replaced ? replaced.etag ?? etagOf(String(replaced.icalendar ?? '')) : null;
+          if (conditions.destination && !conditions.destination(replacedEtag)) throw new DavError(412, 'The destination exists and Overwrite is F.');
           if (replaced && replaced.documentId !== source.documentId) await documents().delete({ documentId: replaced.documentId });
           await documents().update({
             documentId: source.documentId,
             data: { calendar: to.documentId, resourceName: newName } as never,
             status: 'published',
           } as never);
-          return { etag: source.etag ?? etagOf(String(source.icalendar ?? '')) };
+          return { etag: sourceEtag };
         }, INVALID_CALENDAR_DATA),
       );
     },

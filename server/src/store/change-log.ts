@@ -167,21 +167,31 @@ function schedulePrune(strapi: Core.Strapi, log: Pick<ChangeLog, 'prune'>): void
   });
 }
 
-const transientCodes = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', '40P01', '40001', 'SQLITE_BUSY']);
+/** A deadlock or serialization failure: the database gave up on this transaction at once, for another's sake. */
+const conflictCodes = new Set(['ER_LOCK_DEADLOCK', '40P01', '40001', 'SQLITE_BUSY_SNAPSHOT']);
+/**
+ * Lock waits that end in an error once a timeout has passed (SQLite's busy timeout, MySQL's lock wait timeout).
+ * Tried again only when the error came back quickly (a lock conflict SQLite resolves by refusing at once): after the
+ * full wait, another connection holds the database, and waiting as long again would only hold the client up longer.
+ */
+const waitCodes = new Set(['ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY']);
+const QUICK_FAILURE_MS = 1000;
 
-/** Whether a database error means "try the whole transaction again" (a deadlock or serialization failure). */
-function isTransient(error: unknown): boolean {
+/** Whether a database error means "try the whole transaction again". */
+function isTransient(error: unknown, elapsedMs: number): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && transientCodes.has(code);
+  if (typeof code !== 'string') return false;
+  return conflictCodes.has(code) || (waitCodes.has(code) && elapsedMs < QUICK_FAILURE_MS);
 }
 
 /** Runs a write transaction, again (up to 3 times) when the database chose it as a deadlock victim. */
 export async function withRetries<T>(write: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
+    const started = Date.now();
     try {
       return await write();
     } catch (error) {
-      if (attempt >= 3 || !isTransient(error)) throw error;
+      if (attempt >= 3 || !isTransient(error, Date.now() - started)) throw error;
       await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40 * attempt));
     }
   }

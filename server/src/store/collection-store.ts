@@ -1,10 +1,12 @@
 import type { Core } from '@strapi/strapi';
+import { errors } from '@strapi/utils';
 import type { Knex } from 'knex';
 
 import { collectionAccess, createRoleLookup, type ShareAccess } from '../auth/access';
 import { toPrincipal } from '../auth/principals';
 import type { CollectionAccess, CollectionChanges, CollectionInfo, MemberInfo, MemberStore, PersonalProperties, Principal, StoredMember } from '../dav/backend';
 import { DavError } from '../dav/errors';
+import { NS } from '../dav/model';
 import { syncToken } from '../dav/sync-token';
 import { ROLE_UID, SHARE_UID, USER_UID } from '../uids';
 import { createChangeLog, withRetries, type CollectionType } from './change-log';
@@ -377,9 +379,10 @@ export function createCollectionStore<Info extends CollectionInfo>(
       return row?.resourceName ?? null;
     },
     changedSince: (collection, since, until) => changeLog.changedSince(collection.documentId, since, until),
-    async deleteObject(collection, name) {
+    async deleteObject(collection, name, condition) {
       await writeTransaction([collection.documentId], async () => {
         const existing = await memberRow(collection, name, false);
+        if (condition && !condition(existing ? existing.etag ?? '' : null)) throw new DavError(412, 'It has changed since you read it.');
         if (existing) await strapi.documents(kind.memberUid as never).delete({ documentId: existing.documentId });
       });
     },
@@ -433,20 +436,42 @@ export function createCollectionStore<Info extends CollectionInfo>(
     },
 
     async create(owner: Principal, slug: string, changes: CollectionChanges, extra: Record<string, unknown>): Promise<Info> {
-      const existing = await collectionWhere(`c.${names().column('slug')}`, slug);
-      if (existing) throw new DavError(409, `The name "${slug}" is already in use on this site; choose another.`);
-      const created = (await strapi.documents(kind.collectionUid as never).create({
-        data: { ...commonData(changes), ...extra, name: changes.displayName ?? slug, slug, owner: owner.documentId } as never,
-      })) as unknown as { documentId: string };
-      const row = await collectionWhere(names().collectionDocumentId, created.documentId);
+      const taken = () => new DavError(409, `The name "${slug}" is already in use on this site; choose another.`);
+      // The check and the insert in one transaction that first queues on the owner's row: two creations of one name
+      // at once (a client sending MKCALENDAR twice) give one collection and one refusal, not two under one URL. The
+      // slug has no unique index in the database, and on SQLite the transaction alone serializes them.
+      const createdId = await withRetries(() =>
+        strapi.db.transaction(async () => {
+          const table = await tables(strapi);
+          if (strapi.db.dialect.client !== 'sqlite') await table(names().users).where('id', owner.id).forUpdate().first('id');
+          const existing = await collectionWhere(`c.${names().column('slug')}`, slug);
+          if (existing?.owner?.id === owner.id) throw new DavError(405, 'A collection with this name already exists.', { ns: NS.DAV, name: 'resource-must-be-null' });
+          if (existing) throw taken();
+          try {
+            const created = (await strapi.documents(kind.collectionUid as never).create({
+              data: { ...commonData(changes), ...extra, name: changes.displayName ?? slug, slug, owner: owner.documentId } as never,
+            })) as unknown as { documentId: string };
+            return created.documentId;
+          } catch (error) {
+            // Another user's collection of that name committed meanwhile: Strapi's unique check saw it.
+            if (error instanceof errors.ValidationError && /unique/i.test(error.message)) throw taken();
+            throw error;
+          }
+        }) as unknown as Promise<string>,
+      );
+      const row = await collectionWhere(names().collectionDocumentId, createdId);
       if (!row) throw new Error('caldav: a collection just created cannot be read back');
       return toInfo(row, 'owner', owner);
     },
 
     async update(collection: Info, changes: CollectionChanges, extra: Record<string, unknown>): Promise<void> {
-      await strapi.documents(kind.collectionUid as never).update({
-        documentId: collection.documentId,
-        data: { ...commonData(changes, collection), ...extra } as never,
+      // Like a member's write, it queues on the collection's row first (and is tried again as a deadlock victim):
+      // otherwise MySQL can deadlock it against the member writes that bump the collection's sync counter.
+      await writeTransaction([collection.documentId], async () => {
+        await strapi.documents(kind.collectionUid as never).update({
+          documentId: collection.documentId,
+          data: { ...commonData(changes, collection), ...extra } as never,
+        });
       });
     },
 

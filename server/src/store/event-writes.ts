@@ -1,6 +1,7 @@
 import { createId } from '@paralleldrive/cuid2';
 import type { Core } from '@strapi/strapi';
 
+import type { WriteCondition } from '../dav/backend';
 import { DavError } from '../dav/errors';
 import { NS } from '../dav/model';
 import { collectProblems } from '../middlewares/document-rules';
@@ -98,7 +99,9 @@ export function createEventWriter(strapi: Core.Strapi) {
   }
 
   async function insertRow(table: Tables, values: Record<string, unknown>): Promise<number> {
-    const [inserted] = (await table(names().events).insert(values, ['id'])) as Array<number | { id: number }>;
+    // MySQL has no RETURNING (knex warns on every insert that asks for it) and answers the new id anyway.
+    const insert = strapi.db.dialect.client === 'mysql' ? table(names().events).insert(values) : table(names().events).insert(values, ['id']);
+    const [inserted] = (await insert) as Array<number | { id: number }>;
     return typeof inserted === 'object' ? Number(inserted.id) : Number(inserted);
   }
 
@@ -109,12 +112,25 @@ export function createEventWriter(strapi: Core.Strapi) {
      * Writes the event named `name` in the calendar; call inside the write's transaction. Writes nothing when
      * another event of the calendar has the same UID, and names that event instead.
      */
-    async put(calendarDocumentId: string, name: string, eventData: EventData): Promise<(StoredEvent & { documentId: string; changed: boolean }) | { uidTakenBy: string }> {
+    async put(
+      calendarDocumentId: string,
+      name: string,
+      eventData: EventData,
+      condition?: WriteCondition,
+    ): Promise<(StoredEvent & { documentId: string; changed: boolean }) | { uidTakenBy: string }> {
       const n = names();
       const table = await tables(strapi);
       const [calendar] = await lockedCalendar(calendarDocumentId);
       if (!calendar) throw new DavError(409, 'The calendar no longer exists.');
       const rows = await eventRows(name, eventData.uid, calendar.id);
+      // The client's If-Match / If-None-Match against the event as it is now, with the calendar locked: of two
+      // writes made from the same version, the second is refused instead of overwriting the first.
+      if (condition) {
+        const current = rows.find((row) => row.resourceName === name && row.publishedAt !== null && row.publishedAt !== undefined);
+        if (!condition(current ? current.etag ?? '' : null)) {
+          throw new DavError(412, current ? 'The calendar object has changed since you read it.' : 'The calendar object does not exist.');
+        }
+      }
       const uidHolder = rows.find((row) => row.resourceName !== name);
       if (uidHolder) return { uidTakenBy: uidHolder.resourceName };
       const existing = rows;

@@ -22,12 +22,14 @@ export const remove: MethodHandler = async ({ request, context, resource, href }
   if (current === null) throw new DavError(403, 'Only calendars, address books and their members can be deleted.');
   if (!conditionsHold(request, current)) throw new DavError(412, 'It has changed since you read it.');
 
+  // A member's conditions are asked again in the delete's transaction: another write may have come in since.
+  const condition = (etag: string | null) => conditionsHold(request, etag);
   switch (target.kind) {
     case 'calendar-object':
-      await context.backend.deleteObject(target.calendar, target.name);
+      await context.backend.deleteObject(target.calendar, target.name, condition);
       break;
     case 'contact':
-      await context.addressBooks.deleteObject(target.book, target.name);
+      await context.addressBooks.deleteObject(target.book, target.name, condition);
       break;
     case 'calendar':
       await context.backend.deleteCalendar(target.calendar);

@@ -19,7 +19,9 @@ export const move: MethodHandler = async ({ request, context, resource, href }) 
   const destinationPath = hrefPath(destinationHeader);
   const location =
     destinationPath.startsWith(`${context.basePath}/`) ? locate(destinationPath, context.basePath) : null;
-  if (location?.kind !== 'calendar-object') throw new DavError(502, 'The destination must be a calendar object URL on this server.');
+  // 403, not RFC 4918's 502 for another server: the host is not compared (a proxy may rewrite it), so this is a
+  // path of this server that names no event.
+  if (location?.kind !== 'calendar-object') throw new DavError(403, 'The destination must be the URL of an event in one of your calendars on this server.');
   const destination = await resolveObjectSlot(context, location);
   if (!destination) throw new DavError(409, 'The destination calendar does not exist.');
   requirePrivilege(destination.calendar.access, destination.object ? 'write-content' : 'bind', destinationPath, 'put events into the destination calendar');
@@ -44,6 +46,9 @@ export const move: MethodHandler = async ({ request, context, resource, href }) 
   if (uidHolder !== null && uidHolder !== destination.name && !sameObject) {
     throw new DavError(409, `The destination calendar already has an object with the UID ${parsed.uid}.`, { ns: NS.CALDAV, name: 'no-uid-conflict' });
   }
-  const { etag } = await context.backend.moveObject(source.calendar, source.name, destination.calendar, destination.name);
+  const { etag } = await context.backend.moveObject(source.calendar, source.name, destination.calendar, destination.name, {
+    source: (current) => conditionsHold(request, current),
+    destination: (current) => overwrite || current === null,
+  });
   return emptyResponse(destination.object ? 204 : 201, { ETag: `"${etag}"` });
 };

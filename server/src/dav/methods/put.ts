@@ -50,7 +50,7 @@ export const put: MethodHandler = async ({ request, context, location, body, hre
     if (parsed.uid.length > MAX_UID_LENGTH) throw new DavError(403, `UIDs longer than ${MAX_UID_LENGTH} characters are not supported.`, { ns: NS.CARDDAV, name: 'valid-address-data' });
     const holder = await context.addressBooks.findObjectNameByUid(slot.book, parsed.uid);
     if (holder !== null && holder !== slot.name) throw uidConflict(NS.CARDDAV, parsed.uid, siblingHref(href, holder, encodeSegment));
-    const { etag, created } = await context.addressBooks.putObject(slot.book, slot.name, body, parsed);
+    const { etag, created } = await context.addressBooks.putObject(slot.book, slot.name, body, parsed, (current) => conditionsHold(request, current));
     return emptyResponse(created ? 201 : 204, { ETag: `"${etag}"`, 'Content-Length': '0' });
   }
 
@@ -72,7 +72,8 @@ export const put: MethodHandler = async ({ request, context, location, body, hre
     throw error;
   }
   if (parsed.uid.length > MAX_UID_LENGTH) throw new DavError(403, `UIDs longer than ${MAX_UID_LENGTH} characters are not supported.`, { ns: NS.CALDAV, name: 'valid-calendar-object-resource' });
-  const result = await context.backend.putObject(slot.calendar, slot.name, body, parsed);
+  // The conditions are asked again in the write's transaction: another write may have come in since.
+  const result = await context.backend.putObject(slot.calendar, slot.name, body, parsed, (current) => conditionsHold(request, current));
   if ('uidTakenBy' in result) throw uidConflict(NS.CALDAV, parsed.uid, siblingHref(href, result.uidTakenBy, encodeSegment));
   const { etag, created } = result;
   // The stored bytes are what was sent, so the client may cache them under this ETag (RFC 4791 5.3.4).

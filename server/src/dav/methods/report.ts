@@ -312,7 +312,21 @@ async function expandedResponse(context: DavContext, resource: Resource, href: s
   return responseElement({ href, properties });
 }
 
+/**
+ * A local name as XML allows one (an NCName; non-ASCII letters taken as they come). expand-property names its
+ * properties in attributes, where any text fits, and the answer writes each name back as an element.
+ */
+const LOCAL_NAME = /^[A-Za-z_\u00C0-\uFFFF][A-Za-z0-9._\-\u00B7\u00C0-\uFFFF]*$/;
+
+function checkExpandNames(items: ExpandPropertyItem[]): void {
+  for (const item of items) {
+    if (!LOCAL_NAME.test(item.prop.name)) throw new DavError(400, `"${item.prop.name}" is not a property name: a <property name="..."> must be an XML name without a colon.`);
+    checkExpandNames(item.children);
+  }
+}
+
 async function expandProperty(input: MethodInput, report: Extract<ReportRequest, { kind: 'expand-property' }>) {
+  checkExpandNames(report.properties);
   const target = await input.resource();
   const response = await expandedResponse(input.context, target, input.href, report.properties, 0);
   return xmlResponse(207, serializeXml({ ns: NS.DAV, name: 'multistatus', children: [response] }));
@@ -326,6 +340,8 @@ const SEARCHABLE = [
 
 async function principalPropertySearch(input: MethodInput, report: Extract<ReportRequest, { kind: 'principal-property-search' }>) {
   const { context } = input;
+  // Signed-in users find each other (to invite and share); an anonymous reader of a public calendar finds nobody.
+  if (!context.user) return xmlResponse(207, multistatus([]));
   const terms = report.searches.map((search) => search.match.replace(/^mailto:/i, '').trim()).filter((term) => term !== '');
   const principals = await context.directory.search(terms, report.test);
   const propRequest: PropfindRequest = { kind: 'prop', props: report.prop };
