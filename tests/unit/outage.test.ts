@@ -1,4 +1,6 @@
-import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../server/src/store/outage';
+import type { Core } from '@strapi/strapi';
+
+import { boundConnectionWait, DatabaseUnavailableError, isDatabaseUnavailable } from '../../server/src/store/outage';
 
 const withCode = (code: string, message = 'failed') => Object.assign(new Error(message), { code });
 
@@ -50,5 +52,26 @@ describe('DatabaseUnavailableError', () => {
     const logged = new DatabaseUnavailableError(driverError);
     expect(logged.stack).toBe('DatabaseUnavailableError: the database is unavailable (SqliteError SQLITE_BUSY)');
     expect(`${logged.message}${logged.stack}`).not.toMatch(/Dentist|insert into/);
+  });
+});
+
+describe('boundConnectionWait', () => {
+  // The shape of a knex client as boundConnectionWait reads it: the site's database config and the live pool.
+  const siteWith = (config: Record<string, unknown>) => {
+    const pool = { acquireTimeoutMillis: 60000, createTimeoutMillis: 30000 };
+    const strapi = { db: { connection: { client: { config, pool } } } } as unknown as Core.Strapi;
+    return { strapi, pool };
+  };
+
+  test("lowers Strapi's template timeout of 60 s to the setting", () => {
+    const { strapi, pool } = siteWith({ acquireConnectionTimeout: 60000 });
+    expect(boundConnectionWait(strapi, 10)).toBe(10000);
+    expect(pool).toEqual({ acquireTimeoutMillis: 10000, createTimeoutMillis: 10000 });
+  });
+
+  test("keeps a shorter wait the site's database config asks for", () => {
+    const { strapi, pool } = siteWith({ acquireConnectionTimeout: 4000, pool: { createTimeoutMillis: 2000 } });
+    boundConnectionWait(strapi, 10);
+    expect(pool).toEqual({ acquireTimeoutMillis: 4000, createTimeoutMillis: 2000 });
   });
 });

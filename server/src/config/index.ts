@@ -34,8 +34,8 @@ export interface PluginConfig {
   sqliteWriteAheadLog: boolean;
   /**
    * Longest wait, in seconds, for a database connection before a request is answered 503 (Retry-After) instead of
-   * hanging while the database is unreachable. Sets the connection pool's acquire and connect timeouts for the whole
-   * site, unless its database config sets `acquireConnectionTimeout` or the pool's own timeouts.
+   * hanging while the database is unreachable. Lowers the connection pool's acquire and connect timeouts for the
+   * whole site to this (Strapi's project template sets 60 s); a shorter one in the site's database config is kept.
    */
   databaseWaitSeconds: number;
   /** Cross-origin access to the DAV tree and the feeds from web pages; off (no origin) unless origins are listed. */

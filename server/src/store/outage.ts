@@ -120,21 +120,20 @@ interface KnexClientLike {
 
 /**
  * Bounds how long a request waits for a database connection: knex waits 60 seconds by default (and 30 for a
- * connection being opened), longer than CalDAV clients wait for an answer, so that during an outage they would time
- * out instead of getting 503. Applies to the site's whole connection pool, and only where the site's database
- * config sets neither `acquireConnectionTimeout` nor the pool's own timeouts. Returns the bound now in effect, in
- * milliseconds, or null when the site's own settings were kept.
+ * connection being opened), and Strapi's project template sets 60 too, longer than CalDAV clients wait for an
+ * answer, so that during an outage they would time out instead of getting 503. Lowers the pool's acquire and create
+ * timeouts (for the whole site) to `seconds`, and never raises a shorter one the site's database config sets.
+ * Returns the bound now in effect, in milliseconds, or null when there is no pool to bound.
  */
 export function boundConnectionWait(strapi: Core.Strapi, seconds: number): number | null {
   const client = (strapi.db.connection as unknown as { client?: KnexClientLike }).client;
   const pool = client?.pool;
   if (!client || !pool) return null;
   const configured = client.config ?? {};
-  if (configured.acquireConnectionTimeout !== undefined || configured.pool?.acquireTimeoutMillis !== undefined || configured.pool?.createTimeoutMillis !== undefined) {
-    return null;
-  }
+  const shortest = (...limits: Array<number | undefined>) =>
+    Math.min(...limits.filter((limit): limit is number => typeof limit === 'number' && limit > 0));
   const milliseconds = seconds * 1000;
-  pool.acquireTimeoutMillis = milliseconds;
-  pool.createTimeoutMillis = milliseconds;
-  return milliseconds;
+  pool.acquireTimeoutMillis = shortest(milliseconds, configured.acquireConnectionTimeout, configured.pool?.acquireTimeoutMillis);
+  pool.createTimeoutMillis = shortest(milliseconds, configured.pool?.createTimeoutMillis);
+  return pool.acquireTimeoutMillis;
 }
