@@ -361,47 +361,62 @@ const MAX_TIMEZONE_CHANGES = 100;
 function checkTimezones(root: ICAL.Component, added: ICAL.Component[]): void {
   for (const zone of root.getAllSubcomponents('vtimezone')) {
     if (added.includes(zone)) continue; // from the IANA database
-    const tzid = String(zone.getFirstPropertyValue('tzid'));
-    for (const observance of zone.getAllSubcomponents()) {
-      const where = `VTIMEZONE ${tzid.length > 60 ? `${tzid.slice(0, 60)}...` : tzid}, ${observance.name.toUpperCase()}`;
-      const invalid = (message: string) => new CalendarObjectError('valid-calendar-data', `${where}: ${message}`);
-      const times: ICAL.Time[] = [];
-      const rules: unknown[] = [];
-      for (const property of observance.getAllProperties()) {
-        if (!['dtstart', 'rdate', 'rrule', 'tzoffsetfrom', 'tzoffsetto'].includes(property.name)) continue;
-        let values: unknown[];
-        try {
-          values = property.getValues() as unknown[];
-        } catch (error) {
-          throw invalid(`${property.name.toUpperCase()} is not valid: ${errorMessage(error)}`);
-        }
-        const written = impossibleDates(property);
-        if (written) throw invalid(`${property.name.toUpperCase()} ${written}`);
-        for (const value of values) {
-          if (property.name === 'rrule') rules.push(value);
-          for (const time of timesOf(value)) times.push(time);
-        }
+    // Clients send the same few VTIMEZONEs with every object: one found valid is not expanded again.
+    const text = zone.toString();
+    if (acceptedTimezones.has(text)) continue;
+    checkTimezone(zone);
+    if (text.length > MAX_REMEMBERED_TIMEZONE_LENGTH) continue;
+    if (acceptedTimezones.size >= MAX_REMEMBERED_TIMEZONES) acceptedTimezones.delete(acceptedTimezones.values().next().value as string);
+    acceptedTimezones.add(text);
+  }
+}
+
+/** VTIMEZONEs found valid, by their text (oldest first), so that each is expanded once. */
+const acceptedTimezones = new Set<string>();
+const MAX_REMEMBERED_TIMEZONES = 256;
+const MAX_REMEMBERED_TIMEZONE_LENGTH = 16_384;
+
+function checkTimezone(zone: ICAL.Component): void {
+  const tzid = String(zone.getFirstPropertyValue('tzid'));
+  for (const observance of zone.getAllSubcomponents()) {
+    const where = `VTIMEZONE ${tzid.length > 60 ? `${tzid.slice(0, 60)}...` : tzid}, ${observance.name.toUpperCase()}`;
+    const invalid = (message: string) => new CalendarObjectError('valid-calendar-data', `${where}: ${message}`);
+    const times: ICAL.Time[] = [];
+    const rules: unknown[] = [];
+    for (const property of observance.getAllProperties()) {
+      if (!['dtstart', 'rdate', 'rrule', 'tzoffsetfrom', 'tzoffsetto'].includes(property.name)) continue;
+      let values: unknown[];
+      try {
+        values = property.getValues() as unknown[];
+      } catch (error) {
+        throw invalid(`${property.name.toUpperCase()} is not valid: ${errorMessage(error)}`);
       }
-      for (const time of times) {
-        const problem = impossibleTime(time);
-        if (problem) throw invalid(`a date ${problem}`);
+      const written = impossibleDates(property);
+      if (written) throw invalid(`${property.name.toUpperCase()} ${written}`);
+      for (const value of values) {
+        if (property.name === 'rrule') rules.push(value);
+        for (const time of timesOf(value)) times.push(time);
       }
-      const dtstart = observance.getFirstPropertyValue('dtstart');
-      if (!(dtstart instanceof ICAL.Time)) continue; // ical.js ignores an observance without DTSTART
-      for (const rule of rules) {
-        if (!(rule instanceof ICAL.Recur) || rule.freq !== 'YEARLY') {
-          throw invalid(`the RRULE recurs ${rule instanceof ICAL.Recur ? rule.freq || 'without FREQ' : 'oddly'}; time zone observances recur yearly`);
+    }
+    for (const time of times) {
+      const problem = impossibleTime(time);
+      if (problem) throw invalid(`a date ${problem}`);
+    }
+    const dtstart = observance.getFirstPropertyValue('dtstart');
+    if (!(dtstart instanceof ICAL.Time)) continue; // ical.js ignores an observance without DTSTART
+    for (const rule of rules) {
+      if (!(rule instanceof ICAL.Recur) || rule.freq !== 'YEARLY') {
+        throw invalid(`the RRULE recurs ${rule instanceof ICAL.Recur ? rule.freq || 'without FREQ' : 'oddly'}; time zone observances recur yearly`);
+      }
+      const budget = new ExpansionBudget(MAX_TIMEZONE_CHANGES);
+      try {
+        const iterator = budgetedIterator(rule, dtstart, budget);
+        for (let next = iterator.next(); next && next.year <= dtstart.year + 10; next = iterator.next()) budget.spend();
+      } catch (error) {
+        if (error instanceof ExpansionLimitReached) {
+          throw invalid(`the RRULE changes the offset more than ${MAX_TIMEZONE_CHANGES} times in ten years`);
         }
-        const budget = new ExpansionBudget(MAX_TIMEZONE_CHANGES);
-        try {
-          const iterator = budgetedIterator(rule, dtstart, budget);
-          for (let next = iterator.next(); next && next.year <= dtstart.year + 10; next = iterator.next()) budget.spend();
-        } catch (error) {
-          if (error instanceof ExpansionLimitReached) {
-            throw invalid(`the RRULE changes the offset more than ${MAX_TIMEZONE_CHANGES} times in ten years`);
-          }
-          throw invalid(`the RRULE is not usable: ${errorMessage(error)}`);
-        }
+        throw invalid(`the RRULE is not usable: ${errorMessage(error)}`);
       }
     }
   }
