@@ -8,8 +8,8 @@
  */
 
 import http from 'node:http';
-import path from 'node:path';
 
+import { leakIn } from '../harness/leaks';
 import { propfindBody, readErrorConditions, readMultistatus, vevent } from '../harness/dav';
 import { createUser, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
@@ -34,26 +34,10 @@ interface Sent {
   body?: string;
 }
 
-/** What an answer must never show: stack frames, source or install paths, SQL or the database driver. */
-const LEAKS: RegExp[] = [
-  /^\s+at /m,
-  /node_modules/,
-  new RegExp(path.resolve(__dirname, '..', '..').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')),
-  /\.[jt]s:\d+/,
-  /\bSELECT\s.+\bFROM\b/,
-  /\bINSERT INTO\b/,
-  // Drivers' names and error codes, as they appear in their messages; whole words only, and lower case where the
-  // drivers write them so, since entity tags and tokens are random letters that may spell them in any case.
-  /\bsqlite3?\b|SQLITE_[A-Z]+/,
-  /\bknex\b/,
-  /\bpostgres(ql)?\b|\bpg_[a-z_]+\b/,
-  /\bmysql2?\b|\bmariadb\b|\bER_[A-Z_]+\b/,
-];
 
 function expectNoLeak(where: string, text: string): void {
-  for (const leak of LEAKS) {
-    if (leak.test(text)) throw new Error(`${where} shows ${leak}: ${text.slice(0, 500)}`);
-  }
+  const leak = leakIn(text);
+  if (leak) throw new Error(`${where} shows ${leak}: ${text.slice(0, 500)}`);
 }
 
 /** A raw request (Node's http, so that Origin and every other header go out exactly as written). */

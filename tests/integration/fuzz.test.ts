@@ -17,6 +17,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { SaxesParser } from 'saxes';
 
+import { LEAKS } from '../harness/leaks';
 import { propfindBody, vevent } from '../harness/dav';
 import { createUser, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
@@ -78,21 +79,6 @@ function send(request: FuzzRequest): Promise<Reply | null> {
   });
 }
 
-/** What an answer must never show: stack frames, source or install paths, SQL or the database driver. */
-const LEAKS: RegExp[] = [
-  /^\s+at \S/m,
-  /node_modules/,
-  new RegExp(path.resolve(__dirname, '..', '..').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')),
-  /\.[jt]s:\d+/,
-  /\bSELECT\s.+\bFROM\b/,
-  /\bINSERT INTO\b/,
-  // Drivers' names and error codes, as they appear in their messages; whole words only, and lower case where the
-  // drivers write them so, since entity tags and tokens are random letters that may spell them in any case.
-  /\bsqlite3?\b|SQLITE_[A-Z]+/,
-  /\bknex\b/,
-  /\bpostgres(ql)?\b|\bpg_[a-z_]+\b/,
-  /\bmysql2?\b|\bmariadb\b|\bER_[A-Z_]+\b/,
-];
 
 function wellFormedXml(text: string): string | null {
   const parser = new SaxesParser({ xmlns: true });

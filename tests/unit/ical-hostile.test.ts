@@ -22,6 +22,7 @@ import { parseCalendarText } from '../../server/src/ical/document';
 import { ExpansionBudget, overlappingInstances, QUERY_EXPANSION_STEPS, recurrenceSets } from '../../server/src/ical/occurrences';
 import type { CalendarDataRequest, CompFilter, TimeRange } from '../../server/src/dav/model';
 import { BERLIN_VTIMEZONE, ics, single } from './ical-fixtures';
+import { CPU_LIMIT_SECONDS, cpuSeconds } from './cpu-time';
 
 const all: ComponentType[] = ['VEVENT', 'VTODO', 'VJOURNAL'];
 const parse = (text: string) => parseCalendarObject(text, { supportedComponents: all });
@@ -35,17 +36,6 @@ function refusal(text: string): { precondition: CalendarPrecondition; message: s
   }
   throw new Error('the object was accepted');
 }
-
-/** CPU seconds (user and system) a call takes: what one request may cost the server, whatever else runs. */
-function cpuSeconds(work: () => void): number {
-  const before = process.cpuUsage();
-  work();
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1e6;
-}
-
-/** The most CPU one request may take: a couple of seconds, with room for a slow machine. */
-const CPU_LIMIT_SECONDS = 3;
 
 const event = (...lines: string[]) => single('VEVENT', ...lines);
 const timed = ['DTSTART:20260302T100000Z', 'DTEND:20260302T110000Z'];

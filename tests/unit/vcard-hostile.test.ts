@@ -15,6 +15,7 @@ import {
 import { MAX_COMPONENT_DEPTH, MAX_PARAMETERS_PER_LINE } from '../../server/src/ical/content-lines';
 import type { AddressbookFilter } from '../../server/src/dav/requests';
 import { JPEG_BASE64, vcf } from './vcard-fixtures';
+import { CPU_LIMIT_SECONDS, cpuSeconds } from './cpu-time';
 
 function refusal(text: string): { precondition: AddressDataPrecondition; message: string } {
   try {
@@ -25,16 +26,6 @@ function refusal(text: string): { precondition: AddressDataPrecondition; message
   }
   throw new Error('the vCard was accepted');
 }
-
-/** CPU seconds (user and system) a call takes: what one request may cost the server, whatever else runs. */
-function cpuSeconds(work: () => void): number {
-  const before = process.cpuUsage();
-  work();
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1e6;
-}
-
-const CPU_LIMIT_SECONDS = 3;
 
 const card = (version: '3.0' | '4.0', ...lines: string[]) =>
   vcf('BEGIN:VCARD', `VERSION:${version}`, 'UID:hostile-1', 'FN:Ada Lovelace', ...lines, 'END:VCARD');
