@@ -53,6 +53,32 @@ test('an empty PROPFIND body is allprop', async () => {
   expect(readMultistatus(response.text)[0].props.get(p(NS.DAV, 'displayname'))?.text).toBe('Team');
 });
 
+test('a calendar announces the date range and number of instances it stores, and holds objects to them', async () => {
+  const response = await dav.propfind(calendarPath, '0', propfindBody('c:min-date-time', 'c:max-date-time', 'c:max-instances'));
+  const [calendar] = readMultistatus(response.text);
+  expect(calendar.props.get(p(NS.CALDAV, 'min-date-time'))?.text).toBe('10000101T000000Z');
+  expect(calendar.props.get(p(NS.CALDAV, 'max-date-time'))?.text).toBe('99991231T235959Z');
+  const maxInstances = Number(calendar.props.get(p(NS.CALDAV, 'max-instances'))?.text);
+  expect(maxInstances).toBeGreaterThan(0);
+
+  const tooMany = await dav.put(`${calendarPath}too-many.ics`, vevent('too-many', { rrule: `FREQ=DAILY;COUNT=${maxInstances + 1}` }));
+  expect(tooMany.status).toBe(403);
+  expect(tooMany.text).toContain('max-instances');
+  const tooEarly = await dav.put(`${calendarPath}too-early.ics`, vevent('too-early', { start: '09990101T100000Z', end: '09990101T110000Z' }));
+  expect(tooEarly.status).toBe(403);
+  expect(tooEarly.text).toContain('min-date-time');
+  expect((await dav.put(`${calendarPath}within.ics`, vevent('within', { rrule: `FREQ=DAILY;COUNT=${maxInstances}` }))).status).toBe(201);
+  // The other tests read this calendar's listing.
+  expect((await dav.delete(`${calendarPath}within.ics`)).status).toBe(204);
+
+  const patch = await dav.proppatch(
+    calendarPath,
+    `<?xml version="1.0"?><d:propertyupdate xmlns:d="DAV:" ${CAL}><d:set><d:prop><c:max-instances>5</c:max-instances></d:prop></d:set></d:propertyupdate>`,
+  );
+  expect(patch.status).toBe(207);
+  expect(readMultistatus(patch.text)[0].props.get(p(NS.CALDAV, 'max-instances'))?.status).toBe(403);
+});
+
 test('object names are percent-encoded in hrefs and decoded in storage', async () => {
   const response = await dav.propfind(calendarPath, '1', propfindBody('d:getetag'));
   expect(response.text).toContain(`${calendarPath}kick%20off.ics`);

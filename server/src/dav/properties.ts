@@ -2,11 +2,14 @@
  * Live properties of each kind of resource, and the dead properties clients stored on calendars.
  */
 
-import { vtimezoneFor } from '../ical';
+import { MAX_DATE_TIME, MAX_INSTANCES, MIN_DATE_TIME, vtimezoneFor } from '../ical';
 import type { CollectionInfo } from './backend';
 import { NS, clark, type QName, type XmlContent, type XmlNode } from './model';
 import { HOME_PRIVILEGES, PRIVILEGES, READ_ONLY_PRIVILEGES, privilegeName, type Privilege } from './privileges';
 import type { DavContext, Resource } from './resources';
+
+/** An iCalendar UTC date-time (19970714T170000Z), the form of CALDAV:min-date-time and max-date-time. */
+const utcDateTime = (date: Date): string => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
 export const el = (ns: string, name: string, children?: XmlContent, attributes?: Record<string, string>): XmlNode => ({
   ns,
@@ -184,6 +187,10 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.CALDAV, 'supported-calendar-component-set', () => calendar.components.map((name) => cal('comp', undefined, { name })));
       add(NS.CALDAV, 'supported-calendar-data', () => cal('calendar-data', undefined, { 'content-type': 'text/calendar', version: '2.0' }));
       add(NS.CALDAV, 'max-resource-size', () => String(context.maxResourceSize));
+      // The limits every stored object is held to (RFC 4791 5.2.6-5.2.8), so that a client can keep within them.
+      add(NS.CALDAV, 'min-date-time', () => utcDateTime(MIN_DATE_TIME));
+      add(NS.CALDAV, 'max-date-time', () => utcDateTime(MAX_DATE_TIME));
+      add(NS.CALDAV, 'max-instances', () => String(MAX_INSTANCES));
       add(NS.CALENDARSERVER, 'getctag', () => calendar.ctag);
       add(NS.DAV, 'sync-token', () => calendar.ctag);
       // Where a public calendar is published as a feed, as Apple's calendar server announces it.

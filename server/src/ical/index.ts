@@ -13,7 +13,7 @@ export {
   type EventFields,
   type EventStatus,
 } from './types';
-export { parseCalendarObject } from './calendar-object';
+export { parseCalendarObject, MIN_DATE_TIME, MAX_DATE_TIME, MAX_INSTANCES } from './calendar-object';
 export { matchesCalendarFilter, quickTimeRangeMatch } from './filter';
 export { renderCalendarData, MAX_EXPANDED_INSTANCES } from './render';
 export { busyPeriods, freeBusyCalendar } from './freebusy';

@@ -22,6 +22,7 @@ const protectedProperties = new Set(
     [NS.DAV, 'current-user-privilege-set'], [NS.DAV, 'supported-report-set'], [NS.DAV, 'sync-token'],
     [NS.DAV, 'principal-URL'], [NS.DAV, 'principal-collection-set'], [NS.CALDAV, 'supported-calendar-data'],
     [NS.CALDAV, 'max-resource-size'], [NS.CALDAV, 'supported-calendar-component-set'], [NS.CALDAV, 'calendar-home-set'],
+    [NS.CALDAV, 'min-date-time'], [NS.CALDAV, 'max-date-time'], [NS.CALDAV, 'max-instances'],
     [NS.CALENDARSERVER, 'getctag'],
   ].map(([ns, name]) => clark({ ns, name })),
 );
