@@ -9,6 +9,7 @@ import { davClient, NS, readErrorConditions, readMultistatus } from '../harness/
 import { http, type HttpResponse } from '../harness/http';
 import { createUser, registerAdmin, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
+import { movedOverrideLines } from '../unit/ical-fixtures';
 
 const CARDDAV = 'urn:ietf:params:xml:ns:carddav';
 const CPU_LIMIT_SECONDS = 3;
@@ -252,17 +253,7 @@ describe('deep nesting and thousands of overrides', () => {
   });
 
   test('a series with 3,000 overrides is stored and answered with expand and limit-recurrence-set', async () => {
-    const day = (index: number) => new Date(Date.UTC(2026, 0, 1) + index * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
-    const overrides = Array.from({ length: 3_000 }, (_, index) => [
-      'BEGIN:VEVENT',
-      'UID:overrides',
-      'DTSTAMP:20260201T000000Z',
-      `RECURRENCE-ID:${day(index)}T100000Z`,
-      `DTSTART:${day(index)}T120000Z`,
-      `DTEND:${day(index)}T130000Z`,
-      `SUMMARY:Moved ${index}`,
-      'END:VEVENT',
-    ]).flat();
+    const overrides = movedOverrideLines('overrides', 3_000);
     const body = withLines(event('overrides', 'DTSTART:20260101T100000Z', 'DTEND:20260101T110000Z', 'RRULE:FREQ=DAILY;COUNT=3000'), 'VCALENDAR', overrides);
     const put = await timedRequest(() => dav.put(`${calendarPath}overrides.ics`, body));
     expect(put.response.status).toBe(201);

@@ -1,16 +1,5 @@
-import { DavError } from '../../server/src/dav/errors';
 import { createHrefs, hrefPath, locate } from '../../server/src/dav/paths';
-
-/** The DavError that `run` throws (fails the test when it throws nothing or something else). */
-function davErrorOf(run: () => unknown): DavError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DavError) return error;
-    throw error;
-  }
-  throw new Error('expected a DavError');
-}
+import { davErrorOf } from './dav-error-of';
 
 describe('locate', () => {
   test('each kind of URL of the tree', () => {

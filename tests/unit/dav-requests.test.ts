@@ -1,23 +1,13 @@
-import { DavError } from '../../server/src/dav/errors';
 import { NS, type QName } from '../../server/src/dav/model';
 import { parseMkcol, parsePropfind, parseProppatch, parseReport } from '../../server/src/dav/requests';
 import { parseXml } from '../../server/src/dav/xml';
+import { davErrorOf } from './dav-error-of';
 
 const dav = (name: string): QName => ({ ns: NS.DAV, name });
 const caldav = (name: string): QName => ({ ns: NS.CALDAV, name });
 const carddav = (name: string): QName => ({ ns: NS.CARDDAV, name });
 const cs = (name: string): QName => ({ ns: NS.CALENDARSERVER, name });
 const ical = (name: string): QName => ({ ns: NS.APPLE_ICAL, name });
-
-function davErrorOf(run: () => unknown): DavError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DavError) return error;
-    throw error;
-  }
-  throw new Error('expected a DavError');
-}
 
 const report = (xml: string) => parseReport(parseXml(xml));
 

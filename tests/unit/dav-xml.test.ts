@@ -2,17 +2,7 @@ import { DavError, errorBody, preconditionFailed } from '../../server/src/dav/er
 import { NS, type XmlElement } from '../../server/src/dav/model';
 import { bodyRules, checkBodyCharset, decodeBody } from '../../server/src/dav/requests';
 import { SABRE_NS, elementToContent, parseXml, parseXmlBody, serializeXml } from '../../server/src/dav/xml';
-
-/** The DavError that `run` throws (fails the test when it throws nothing or something else). */
-function davErrorOf(run: () => unknown): DavError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DavError) return error;
-    throw error;
-  }
-  throw new Error('expected a DavError');
-}
+import { davErrorOf } from './dav-error-of';
 
 const names = (element: XmlElement): string[] => element.children.map((child) => `{${child.ns}}${child.name}`);
 

@@ -268,3 +268,21 @@ export function propertiesOf(text: string, componentName: string, name: string):
     ? component.getAllProperties(name.toLowerCase()).map((property) => property.toJSON() as unknown)
     : [];
 }
+
+/**
+ * The lines of `count` overrides (RECURRENCE-ID components) of the daily series `uid` that starts 2026-01-01 at
+ * 10:00 UTC: each occurrence moved to 12:00-13:00 and renamed "Moved <index>".
+ */
+export function movedOverrideLines(uid: string, count: number): string[] {
+  const day = (index: number) => new Date(Date.UTC(2026, 0, 1) + index * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+  return Array.from({ length: count }, (_, index) => [
+    'BEGIN:VEVENT',
+    `UID:${uid}`,
+    'DTSTAMP:20260201T000000Z',
+    `RECURRENCE-ID:${day(index)}T100000Z`,
+    `DTSTART:${day(index)}T120000Z`,
+    `DTEND:${day(index)}T130000Z`,
+    `SUMMARY:Moved ${index}`,
+    'END:VEVENT',
+  ]).flat();
+}

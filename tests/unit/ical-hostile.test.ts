@@ -21,7 +21,7 @@ import { MAX_COMPONENT_DEPTH, MAX_COMPONENTS, MAX_PARAMETERS_PER_LINE } from '..
 import { parseCalendarText } from '../../server/src/ical/document';
 import { ExpansionBudget, overlappingInstances, QUERY_EXPANSION_STEPS, recurrenceSets } from '../../server/src/ical/occurrences';
 import type { CalendarDataRequest, CompFilter, TimeRange } from '../../server/src/dav/model';
-import { BERLIN_VTIMEZONE, ics, single } from './ical-fixtures';
+import { BERLIN_VTIMEZONE, ics, movedOverrideLines, single } from './ical-fixtures';
 import { CPU_LIMIT_SECONDS, cpuSeconds } from './cpu-time';
 
 const all: ComponentType[] = ['VEVENT', 'VTODO', 'VJOURNAL'];
@@ -398,20 +398,10 @@ describe('deep nesting and thousands of overrides', () => {
 
   test('a series with thousands of overrides is stored, queried, expanded and limited within the limit', () => {
     const count = 2_000;
-    const day = (index: number) => new Date(Date.UTC(2026, 0, 1) + index * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
-    const overrides = Array.from({ length: count }, (_, index) => [
-      'BEGIN:VEVENT',
-      'UID:single@example.com',
-      'DTSTAMP:20260201T000000Z',
-      `RECURRENCE-ID:${day(index)}T100000Z`,
-      `DTSTART:${day(index)}T120000Z`,
-      `DTEND:${day(index)}T130000Z`,
-      `SUMMARY:Moved ${index}`,
-      'END:VEVENT',
-    ]);
+    const overrides = movedOverrideLines('single@example.com', count);
     const text = event('DTSTART:20260101T100000Z', 'DTEND:20260101T110000Z', `RRULE:FREQ=DAILY;COUNT=${count}`).replace(
       'END:VCALENDAR',
-      `${overrides.flat().join('\r\n')}\r\nEND:VCALENDAR`,
+      `${overrides.join('\r\n')}\r\nEND:VCALENDAR`,
     );
     const march = range('2026-03-01T00:00:00Z', '2026-03-08T00:00:00Z');
     let parsed: ReturnType<typeof parse> | undefined;
@@ -423,7 +413,8 @@ describe('deep nesting and thousands of overrides', () => {
       limited = renderCalendarData(text, { limitRecurrenceSet: march } as CalendarDataRequest);
     });
     expect(seconds).toBeLessThan(CPU_LIMIT_SECONDS);
-    expect(parsed?.lastOccurrence).toEqual(new Date(`${day(count - 1).replace(/(\d{4})(\d{2})(\d{2})/, '$1-$2-$3')}T13:00:00Z`));
+    // The last override ends at 13:00 on the series' last day.
+    expect(parsed?.lastOccurrence).toEqual(new Date(Date.UTC(2026, 0, 1, 13) + (count - 1) * 86_400_000));
     expect(countOf(expanded, 'BEGIN:VEVENT')).toBe(7);
     expect(expanded).toContain('SUMMARY:Moved 59');
     expect(countOf(limited, 'BEGIN:VEVENT')).toBe(8); // the master and the seven overrides in the week
