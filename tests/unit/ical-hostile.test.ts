@@ -16,7 +16,7 @@ import {
   type CalendarPrecondition,
   type ComponentType,
 } from '../../server/src/ical';
-import { MAX_DATE_TIME, MAX_INSTANCES, MIN_DATE_TIME } from '../../server/src/ical/calendar-object';
+import { MAX_DATE_TIME, MAX_INSTANCES, MAX_TIMEZONES, MIN_DATE_TIME } from '../../server/src/ical/calendar-object';
 import { MAX_COMPONENT_DEPTH, MAX_COMPONENTS, MAX_PARAMETERS_PER_LINE } from '../../server/src/ical/content-lines';
 import { parseCalendarText } from '../../server/src/ical/document';
 import { ExpansionBudget, overlappingInstances, QUERY_EXPANSION_STEPS, recurrenceSets } from '../../server/src/ical/occurrences';
@@ -170,6 +170,7 @@ describe('huge values', () => {
       withLines(event(...timed), properties),
       withLines(event(...timed, 'ORGANIZER:mailto:boss@example.com'), attendees),
       withLines(event(...timed), alarms),
+      // Only the zone the event uses is expanded: the 1,999 others are kept as sent.
       event('DTSTART;TZID=Zone 1999:20260302T100000').replace('BEGIN:VEVENT', `${zones.join('\r\n')}\r\nBEGIN:VEVENT`),
     ]) {
       let uid = '';
@@ -179,6 +180,26 @@ describe('huge values', () => {
       expect(uid).not.toBe('');
       expect(seconds).toBeLessThan(CPU_LIMIT_SECONDS);
     }
+  });
+
+  test(`an object may use ${MAX_TIMEZONES} time zones of its own, not more`, () => {
+    const zoned = (count: number) => {
+      const zones = Array.from({ length: count }, (_, index) =>
+        BERLIN_VTIMEZONE.map((line) => (line === 'TZID:Europe/Berlin' ? `TZID:Zone ${index}` : line)),
+      ).flat();
+      const dates = Array.from({ length: count }, (_, index) => `RDATE;TZID=Zone ${index}:202604${String((index % 28) + 1).padStart(2, '0')}T100000`);
+      return withLines(event('DTSTART;TZID=Zone 0:20260302T100000', 'DURATION:PT1H', 'RRULE:FREQ=YEARLY;COUNT=2'), dates).replace(
+        'BEGIN:VEVENT',
+        `${zones.join('\r\n')}\r\nBEGIN:VEVENT`,
+      );
+    };
+    let accepted: ReturnType<typeof parse> | undefined;
+    expect(cpuSeconds(() => (accepted = parse(zoned(MAX_TIMEZONES))))).toBeLessThan(CPU_LIMIT_SECONDS);
+    expect(accepted?.firstOccurrence).toEqual(new Date('2026-03-02T09:00:00Z'));
+    let refused: { precondition: CalendarPrecondition; message: string } | undefined;
+    expect(cpuSeconds(() => (refused = refusal(zoned(MAX_TIMEZONES + 1))))).toBeLessThan(CPU_LIMIT_SECONDS);
+    expect(refused?.precondition).toBe('valid-calendar-data');
+    expect(refused?.message).toBe(`The object uses ${MAX_TIMEZONES + 1} time zones; at most ${MAX_TIMEZONES} are accepted in one object`);
   });
 
   test('a TZID made of a hundred thousand path segments is read in linear time', () => {

@@ -67,6 +67,8 @@ export const MAX_DATE_TIME = new Date('9999-12-31T23:59:59Z');
  * a rule's BY parts reject count too). An endless daily or hourly series fits; one every minute does not.
  */
 export const MAX_INSTANCES = 10_000;
+/** Time zones one object may use: real ones use one to three; each costs an expansion of its rules when checked. */
+export const MAX_TIMEZONES = 100;
 
 /**
  * The time a PUT may spend on expanding: the first year of a series (longer is refused like too many instances), a
@@ -83,7 +85,7 @@ const BOUNDS_MILLISECONDS = 1_000;
  */
 export function parseCalendarObject(text: string, options: { supportedComponents: ComponentType[] }): CalendarObject {
   screenCalendarText(text);
-  const { root, unknownTzids, addedTimezones } = parseCalendarText(text);
+  const { root, unknownTzids, addedTimezones, usedTzids } = parseCalendarText(text, { maxTimezones: MAX_TIMEZONES });
 
   const version = root.getFirstPropertyValue('version');
   if (version !== '2.0') {
@@ -151,7 +153,7 @@ export function parseCalendarObject(text: string, options: { supportedComponents
     );
   }
 
-  checkTimezones(root, addedTimezones);
+  checkTimezones(root, addedTimezones, usedTzids);
   for (const component of calendarComponents) checkValues(component);
 
   const masters = calendarComponents.filter((component) => !component.hasProperty('recurrence-id'));
@@ -358,9 +360,11 @@ const MAX_TIMEZONE_CHANGES = 100;
  * DTSTART to the year it is asked about (up to 9999), without a limit, and throws from deep inside any time
  * conversion when the rule is impossible. Only yearly rules with a few dates a year are accepted.
  */
-function checkTimezones(root: ICAL.Component, added: ICAL.Component[]): void {
+function checkTimezones(root: ICAL.Component, added: ICAL.Component[], used: Set<string>): void {
   for (const zone of root.getAllSubcomponents('vtimezone')) {
     if (added.includes(zone)) continue; // from the IANA database
+    // No time is ever computed in a zone nothing refers to: it is kept as sent, unexpanded.
+    if (!used.has(String(zone.getFirstPropertyValue('tzid')))) continue;
     // Clients send the same few VTIMEZONEs with every object: one found valid is not expanded again.
     const text = zone.toString();
     if (acceptedTimezones.has(text)) continue;

@@ -13,6 +13,8 @@ export interface ParsedCalendar {
   addedTimezones: ICAL.Component[];
   /** TZIDs used without a VTIMEZONE that are not IANA names either: their times read as floating. */
   unknownTzids: string[];
+  /** Every TZID the object's properties use (outside VTIMEZONEs): the only zones any time of it is computed in. */
+  usedTzids: Set<string>;
 }
 
 const BYTE_ORDER_MARK = '\uFEFF';
@@ -33,10 +35,11 @@ export function screenCalendarText(text: string): void {
 }
 
 /**
- * Parses one iCalendar object. Throws CalendarObjectError (valid-calendar-data) for text that is not iCalendar or
- * whose root is not a single VCALENDAR.
+ * Parses one iCalendar object. Throws CalendarObjectError (valid-calendar-data) for text that is not iCalendar,
+ * whose root is not a single VCALENDAR, or that uses more than `maxTimezones` time zones (checked before any zone is
+ * expanded).
  */
-export function parseCalendarText(text: string): ParsedCalendar {
+export function parseCalendarText(text: string, limits: { maxTimezones?: number } = {}): ParsedCalendar {
   const source = text.startsWith(BYTE_ORDER_MARK) ? text.slice(1) : text;
   let parsed: unknown;
   try {
@@ -67,9 +70,16 @@ export function parseCalendarText(text: string): ParsedCalendar {
       throw new CalendarObjectError('valid-calendar-data', 'A VTIMEZONE has no TZID');
     }
   }
-  const resolved = resolveTimezones(root);
-  reuseExpandedTimezones(root);
-  return { root, ...resolved };
+  const used = usedTzids(root);
+  if (limits.maxTimezones !== undefined && used.size > limits.maxTimezones) {
+    throw new CalendarObjectError(
+      'valid-calendar-data',
+      `The object uses ${used.size} time zones; at most ${limits.maxTimezones} are accepted in one object`,
+    );
+  }
+  const resolved = resolveTimezones(root, used);
+  reuseExpandedTimezones(root, used);
+  return { root, ...resolved, usedTzids: used };
 }
 
 /** Every TZID parameter used in the tree outside VTIMEZONEs. Walks the tree without recursion: it may be deep. */
@@ -102,11 +112,11 @@ export function definedTzids(root: ICAL.Component): Set<string> {
  * this tree (ical.js otherwise falls back to its process-wide TimezoneService). Must run before any date value of
  * the tree is read: ical.js resolves a TZID the first time it decodes the value and caches the result.
  */
-function resolveTimezones(root: ICAL.Component): Omit<ParsedCalendar, 'root'> {
+function resolveTimezones(root: ICAL.Component, used: Set<string>): Pick<ParsedCalendar, 'addedTimezones' | 'unknownTzids'> {
   const defined = definedTzids(root);
   const addedTimezones: ICAL.Component[] = [];
   const unknownTzids: string[] = [];
-  for (const tzid of usedTzids(root)) {
+  for (const tzid of used) {
     if (defined.has(tzid)) continue;
     const zone = vtimezoneComponent(tzid);
     if (zone) {
@@ -132,12 +142,13 @@ const EXPANDED_TIMEZONE_MAX_LENGTH = 65_536;
  * cache (an internal of ical.js, pinned at 2.2.1); should that internal change, every tree expands its own zones
  * again, which is slower but just as right.
  */
-function reuseExpandedTimezones(root: ICAL.Component): void {
+function reuseExpandedTimezones(root: ICAL.Component, used: Set<string>): void {
   const treeCache: unknown = (root as unknown as { _timezoneCache?: unknown })._timezoneCache;
   if (!(treeCache instanceof Map)) return;
   for (const zone of root.getAllSubcomponents('vtimezone')) {
     const tzid = zone.getFirstPropertyValue('tzid');
-    if (typeof tzid !== 'string' || treeCache.has(tzid)) continue;
+    // A zone nothing refers to is never expanded, so it needs no cached expansion either.
+    if (typeof tzid !== 'string' || !used.has(tzid) || treeCache.has(tzid)) continue;
     const key = zone.toString();
     if (key.length > EXPANDED_TIMEZONE_MAX_LENGTH) continue;
     let timezone = expandedTimezones.get(key);
