@@ -40,6 +40,13 @@ export interface PluginConfig {
   databaseWaitSeconds: number;
   /** Cross-origin access to the DAV tree and the feeds from web pages; off (no origin) unless origins are listed. */
   cors: CorsConfig;
+  /** The occurrences API (`/api/caldav/occurrences`, and `calendarOccurrences` in GraphQL) for the site's front end. */
+  occurrences: OccurrencesConfig;
+}
+
+export interface OccurrencesConfig {
+  /** The widest window one request may ask for, in days: no request expands recurrences without end. */
+  maxWindowDays: number;
 }
 
 export interface CorsConfig {
@@ -81,6 +88,7 @@ export const defaultConfig: PluginConfig = {
   sqliteWriteAheadLog: true,
   databaseWaitSeconds: 10,
   cors: { origins: [] },
+  occurrences: { maxWindowDays: 366 },
 };
 
 type Check = (value: unknown) => string | null;
@@ -176,6 +184,9 @@ const checks: Record<keyof PluginConfig, Check> = {
     refreshMinutes: (value) => (isWhole(value, 5, 10080) ? null : 'must be a whole number of minutes between 5 and 10080'),
   }),
   cors: objectCheck({ origins: corsOrigins }),
+  occurrences: objectCheck({
+    maxWindowDays: (value) => (isWhole(value, 1, 3660) ? null : 'must be a whole number of days between 1 and 3660'),
+  }),
   loginThrottle: objectCheck({
     maxFailuresPerAccount: (value) => (isWhole(value, 1, 100000) ? null : 'must be a whole number between 1 and 100000'),
     maxFailuresPerAddress: (value) => (isWhole(value, 1, 1000000) ? null : 'must be a whole number between 1 and 1000000'),

@@ -3,11 +3,12 @@ import calendarAdminRoutes from './calendar-admin-routes';
 import contactAdminRoutes from './contact-admin-routes';
 import feedRoutes from './feed-routes';
 import importRoutes from './import-routes';
+import occurrenceRoutes from './occurrence-routes';
 import settingsRoutes from './settings-routes';
 import type { PluginRoute } from './types';
 import workspaceRoutes from './workspace-routes';
 
-const features = [feedRoutes, appPasswordRoutes, importRoutes, workspaceRoutes, settingsRoutes, calendarAdminRoutes, contactAdminRoutes];
+const features = [occurrenceRoutes, feedRoutes, appPasswordRoutes, importRoutes, workspaceRoutes, settingsRoutes, calendarAdminRoutes, contactAdminRoutes];
 
 export const contentApiRoutes: PluginRoute[] = features.flatMap((feature) => feature.contentApi);
 

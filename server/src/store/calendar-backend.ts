@@ -30,9 +30,8 @@ function calendarFields(changes: CalendarChanges): Record<string, unknown> {
   return data;
 }
 
-/** CalDAV storage over Strapi: calendars and their events. */
-export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
-  const store = createCollectionStore<CalendarInfo>(
+function createCalendarStore(strapi: Core.Strapi) {
+  return createCollectionStore<CalendarInfo>(
     strapi,
     { collectionUid: CALENDAR_UID, memberUid: EVENT_UID, relation: 'calendar', textField: 'icalendar', extraFields: ['color', 'timezone', 'sortOrder', 'components', 'visibility'] },
     (row, common) => ({
@@ -43,6 +42,61 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
       components: componentsOf(row.components),
     }),
   );
+}
+
+type CalendarStore = ReturnType<typeof createCalendarStore>;
+
+/**
+ * The published events of a calendar that may occur in a range, by the stored occurrence bounds: what calendar-query
+ * and the occurrences API expand. Rows come in resource-name order, with their text.
+ */
+async function candidateRows(store: CalendarStore, calendar: CalendarInfo, range: TimeRange | null) {
+  const n = store.names();
+  const first = `m.${n.memberColumn('firstOccurrence')}`;
+  const last = `m.${n.memberColumn('lastOccurrence')}`;
+  const span = `m.${n.memberColumn('occurrenceSpan')}`;
+  const bounded = range && (range.start || range.end);
+  return store.memberRows(
+    calendar.documentId,
+    true,
+    (query) => {
+      if (bounded) {
+        // Bounds include their ends. Objects without bounds (no dates, endless series) stay candidates; the exact
+        // filter decides. Each span class is an index range on where its objects begin.
+        query.where((candidates: Knex.QueryBuilder) => {
+          // Unbounded objects, and objects stored before span classes existed (until they are filled in).
+          candidates.whereNull(span).orWhere(span, UNBOUNDED_SPAN);
+          for (let spanClass = 0; spanClass < SPAN_CLASSES; spanClass += 1) {
+            candidates.orWhere((inClass: Knex.QueryBuilder) => {
+              inClass.where(span, spanClass);
+              if (range.start) inClass.where(first, '>=', new Date(range.start.getTime() - spanClassHours(spanClass) * 3_600_000));
+              if (range.end) inClass.where(first, '<=', range.end);
+            });
+          }
+        });
+        if (range.start) query.where((bound: Knex.QueryBuilder) => bound.whereNull(last).orWhere(last, '>=', range.start as Date));
+      }
+      return query.select({ firstOccurrence: first, lastOccurrence: last }).orderBy(n.memberName);
+    },
+    // A bounded range picks objects by the time index; an unbounded one reads the calendar.
+    Boolean(bounded),
+  );
+}
+
+/** What the occurrences API reads: calendars as a viewer may see them, and their events that may occur in a range. */
+export function createOccurrenceSource(strapi: Core.Strapi) {
+  const store = createCalendarStore(strapi);
+  return {
+    findCalendar: (slug: string, viewer: Principal | null) => store.findOf(slug, viewer),
+    async candidates(calendar: CalendarInfo, range: TimeRange): Promise<Array<{ documentId: string; data: string }>> {
+      return (await candidateRows(store, calendar, range)).map((row) => ({ documentId: row.documentId, data: String(row.icalendar ?? '') }));
+    },
+  };
+}
+
+/** CalDAV storage over Strapi: calendars and their events. */
+export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
+  const store = createCalendarStore(strapi);
   const writer = createEventWriter(strapi);
   const documents = () => strapi.documents(EVENT_UID as never);
 
@@ -57,36 +111,7 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
     deleteCalendar: (calendar: CalendarInfo) => store.deleteWithMembers(calendar),
 
     async queryObjects(calendar: CalendarInfo, range: TimeRange | null) {
-      const n = store.names();
-      const first = `m.${n.memberColumn('firstOccurrence')}`;
-      const last = `m.${n.memberColumn('lastOccurrence')}`;
-      const span = `m.${n.memberColumn('occurrenceSpan')}`;
-      const bounded = range && (range.start || range.end);
-      const rows = await store.memberRows(
-        calendar.documentId,
-        true,
-        (query) => {
-          if (bounded) {
-            // Bounds include their ends. Objects without bounds (no dates, endless series) stay candidates; the exact
-            // filter decides. Each span class is an index range on where its objects begin.
-            query.where((candidates: Knex.QueryBuilder) => {
-              // Unbounded objects, and objects stored before span classes existed (until they are filled in).
-              candidates.whereNull(span).orWhere(span, UNBOUNDED_SPAN);
-              for (let spanClass = 0; spanClass < SPAN_CLASSES; spanClass += 1) {
-                candidates.orWhere((inClass: Knex.QueryBuilder) => {
-                  inClass.where(span, spanClass);
-                  if (range.start) inClass.where(first, '>=', new Date(range.start.getTime() - spanClassHours(spanClass) * 3_600_000));
-                  if (range.end) inClass.where(first, '<=', range.end);
-                });
-              }
-            });
-            if (range.start) query.where((bound: Knex.QueryBuilder) => bound.whereNull(last).orWhere(last, '>=', range.start as Date));
-          }
-          return query.select({ firstOccurrence: first, lastOccurrence: last }).orderBy(n.memberName);
-        },
-        // A bounded range picks objects by the time index; an unbounded one reads the calendar.
-        Boolean(bounded),
-      );
+      const rows = await candidateRows(store, calendar, range);
       const boundOf = (value: unknown) => (value === null || value === undefined ? null : asDate(value));
       return rows.map((row) => ({ ...store.toStoredMember(row), bounds: { first: boundOf(row.firstOccurrence), last: boundOf(row.lastOccurrence) } }));
     },
