@@ -22,6 +22,10 @@ export interface StartOptions {
   pluginConfig?: Record<string, unknown>;
   /** A database an earlier boot used (and did not drop), to boot again on what it left; default: a new one. */
   database?: TestDatabase;
+  /** Settings of Strapi's `config/server` on top of the test app's, e.g. `{ url: 'https://...', proxy: { koa: true } }`. */
+  serverConfig?: Record<string, unknown>;
+  /** Whether the site also runs Strapi's GraphQL plugin (at /graphql). */
+  graphql?: boolean;
 }
 
 export interface SecondProcess {
@@ -68,7 +72,11 @@ const appDir = path.join(__dirname, '..', 'app');
 /** Creates the Strapi instance on a fresh database; `load()` is left to the caller. */
 export async function createTestStrapi(options: StartOptions = {}): Promise<{ strapi: Core.Strapi; database: TestDatabase }> {
   const database = options.database ?? (await createTestDatabase());
-  Object.assign(process.env, database.env, { CALDAV_TEST_CONFIG: JSON.stringify(options.pluginConfig ?? {}) });
+  Object.assign(process.env, database.env, {
+    CALDAV_TEST_CONFIG: JSON.stringify(options.pluginConfig ?? {}),
+    CALDAV_TEST_SERVER_CONFIG: JSON.stringify(options.serverConfig ?? {}),
+    CALDAV_TEST_GRAPHQL: options.graphql ? 'true' : 'false',
+  });
   const strapi = createStrapi({ appDir, distDir: appDir });
   return { strapi, database };
 }

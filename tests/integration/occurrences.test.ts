@@ -267,3 +267,87 @@ describe('the occurrences API', () => {
     }
   });
 });
+
+describe('the occurrences query in GraphQL, on a site with Strapi GraphQL plugin', () => {
+  let server: TestServer;
+  let owner: TestUser;
+
+  interface GraphqlAnswer {
+    data: { calendarOccurrences: Page } | null;
+    errors?: Array<{ message: string; extensions?: { code?: string } }>;
+  }
+
+  const QUERY = `query Occurrences($calendar: [String!]!, $start: String!, $end: String!, $tz: String, $limit: Int, $page: Int) {
+    calendarOccurrences(calendar: $calendar, start: $start, end: $end, tz: $tz, limit: $limit, page: $page) {
+      data { documentId recurrenceId calendar { slug name color } summary location description url categories status allDay start end localStart localEnd }
+      meta { pagination { page pageSize pageCount total } window { start end timeZone } }
+    }
+  }`;
+  const ask = async (variables: Record<string, unknown>): Promise<GraphqlAnswer> => {
+    const response = await http(server.origin, 'POST', '/graphql', {
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ query: QUERY, variables }),
+    });
+    return response.json<GraphqlAnswer>();
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer({ graphql: true });
+    owner = await createUser(server);
+    await server.collections.createCalendar({ owner: owner.documentId, name: 'Club', slug: 'club', color: '#e76f51', visibility: 'public' });
+    await server.collections.createCalendar({ owner: owner.documentId, name: 'Board', slug: 'board' });
+    const dav = davClient(server.origin, owner);
+    const training = calendarObject(
+      'BEGIN:VEVENT',
+      'UID:training',
+      'DTSTAMP:20260101T000000Z',
+      'DTSTART;TZID=Europe/Paris:20261020T190000',
+      'DTEND;TZID=Europe/Paris:20261020T203000',
+      'RRULE:FREQ=WEEKLY;BYDAY=TU',
+      'SUMMARY:Training',
+      'CATEGORIES:Sport',
+      'END:VEVENT',
+    );
+    expect((await dav.put(`/dav/calendars/${owner.username}/club/training.ics`, training)).status).toBe(201);
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test('one query gives what the REST route gives: the weekly series across the change to winter time', async () => {
+    const variables = { calendar: ['club'], start: '2026-10-19', end: '2026-11-02', tz: 'Europe/Paris' };
+    const answer = await ask(variables);
+    expect(answer.errors).toBeUndefined();
+    const occurrences = answer.data?.calendarOccurrences;
+    expect(occurrences?.data.map((occurrence) => [occurrence.localStart, occurrence.start])).toEqual([
+      ['2026-10-20T19:00:00+02:00', '2026-10-20T17:00:00.000Z'],
+      ['2026-10-27T19:00:00+01:00', '2026-10-27T18:00:00.000Z'],
+    ]);
+    const rest = await http(server.origin, 'GET', '/api/caldav/occurrences?calendar=club&start=2026-10-19&end=2026-11-02&tz=Europe/Paris');
+    expect(occurrences).toEqual(rest.json<Page>());
+  });
+
+  test('bad parameters and private calendars are refused with the same messages as over REST', async () => {
+    const badZone = await ask({ calendar: ['club'], start: '2026-10-19', end: '2026-11-02', tz: 'Paris' });
+    expect(badZone.data).toBeNull();
+    expect(badZone.errors?.[0]).toMatchObject({ message: '"tz" is not an IANA time zone name such as Europe/Berlin: "Paris".', extensions: { code: 'BAD_USER_INPUT' } });
+    const hidden = await ask({ calendar: ['board'], start: '2026-10-19', end: '2026-11-02' });
+    const rest = await http(server.origin, 'GET', '/api/caldav/occurrences?calendar=board&start=2026-10-19&end=2026-11-02');
+    expect(hidden.errors?.[0].message).toBe(rest.json<Refusal>().error.message);
+    const paged = await ask({ calendar: ['club'], start: '2026-10-01', end: '2026-12-01', limit: 2, page: 3 });
+    expect(paged.data?.calendarOccurrences.meta.pagination).toEqual({ page: 3, pageSize: 2, pageCount: 3, total: 6 }); // Tuesdays from October 20
+  });
+
+  test('the role permission that guards the REST route guards the query', async () => {
+    const role = (await server.strapi.db.query('plugin::users-permissions.role' as never).findOne({ where: { type: 'public' } })) as { id: number };
+    const action = 'plugin::caldav.occurrences.find';
+    await server.strapi.db.query(PERMISSION_UID as never).delete({ where: { action, role: { id: role.id } } });
+    try {
+      const answer = await ask({ calendar: ['club'], start: '2026-10-19', end: '2026-11-02' });
+      expect(answer.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    } finally {
+      await server.strapi.db.query(PERMISSION_UID as never).create({ data: { action, role: role.id } });
+    }
+  });
+});
