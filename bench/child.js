@@ -106,6 +106,7 @@ async function main() {
     calendarUrl: `${origin}/dav/calendars/${USERNAME}/${CALENDAR_SLUG}/`,
     addressBookUrl: `${origin}/dav/addressbooks/${USERNAME}/${BOOK_SLUG}/`,
     feedUrl: `${origin}/dav/feeds/${CALENDAR_SLUG}.ics`,
+    occurrencesUrl: `${origin}/api/caldav/occurrences?calendar=${CALENDAR_SLUG}`,
   });
   process.on('message', async (message) => {
     if (message === 'memory') {

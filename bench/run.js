@@ -162,7 +162,7 @@ async function timed(fn) {
 /**
  * @typedef {{ label: string, calendarUrl: string, addressBookUrl?: string, feedUrl?: string, feedNote?: string,
  *   auth: string, pid?: number, stop: () => Promise<void>, retainedMiB?: () => Promise<number>, heapMiB?: () => Promise<{ heapUsed: number, heapTotal: number, external: number }>,
- *   hashing?: () => Promise<{ calls: number, ms: number }>, emailAuth?: string }} Target
+ *   hashing?: () => Promise<{ calls: number, ms: number }>, emailAuth?: string, occurrencesUrl?: string }} Target
  */
 
 /** @param {string} user @param {string} password */
@@ -250,6 +250,7 @@ async function startStrapi() {
     calendarUrl: info.calendarUrl,
     addressBookUrl: info.addressBookUrl,
     feedUrl: info.feedUrl,
+    occurrencesUrl: info.occurrencesUrl,
     auth: basic(info.user, info.password),
     pid: child.pid,
     async stop() {
@@ -442,6 +443,31 @@ async function* workload(target, options, today) {
     notes.push(`calendar-query CHECK FAILED: ${missing.length} missing (e.g. ${missing.slice(0, 5).join(', ')}), ${unexpected.length} unexpected (e.g. ${unexpected.slice(0, 5).join(', ')})`);
   } else notes.push(`calendar-query check passed: exactly the ${expected.size} expected events`);
   yield;
+
+  // The same month from the occurrences API (the site's front end, anonymous, on a public calendar), checked like the
+  // query: every expected occurrence once. Only this server has it.
+  const occurrencesUrl = target.occurrencesUrl;
+  if (occurrencesUrl) {
+    const expectedOccurrences = events.reduce((sum, event) => sum + event.dates.filter((d) => d >= monthStart && d < monthEnd).length, 0);
+    const window = `start=${monthStart.toISOString()}&end=${monthEnd.toISOString()}`;
+    /** @param {number} page */
+    const fetchPage = async (page) => {
+      const res = await request('GET', `${occurrencesUrl}&${window}&limit=1000&page=${page}`);
+      expectStatus(res, [200], 'occurrences API');
+      return /** @type {{ data: Array<{ summary: string }>, meta: { pagination: { total: number, pageCount: number } } }} */ (JSON.parse(res.body));
+    };
+    /** @type {{ data: Array<{ summary: string }>, meta: { pagination: { total: number, pageCount: number } } } | null} */
+    let first = null;
+    rows.push(await measure(`occurrences API 1 month (${expectedOccurrences} occurrences)`, 10, 20000, () => timed(async () => { first = await fetchPage(1); })));
+    const answer = /** @type {{ data: Array<{ summary: string }>, meta: { pagination: { total: number, pageCount: number } } }} */ (/** @type {unknown} */ (first));
+    const listed = [...answer.data];
+    for (let page = 2; page <= answer.meta.pagination.pageCount; page += 1) listed.push(...(await fetchPage(page)).data);
+    const indices = new Set(listed.map((occurrence) => `ev-${/\d+/.exec(occurrence.summary)?.[0]}.ics`));
+    const ok = answer.meta.pagination.total === expectedOccurrences && listed.length === expectedOccurrences && [...expected].every((name) => indices.has(name)) && indices.size === expected.size;
+    facts.occurrencesCheck = { expected: expectedOccurrences, total: answer.meta.pagination.total, events: indices.size, ok };
+    notes.push(ok ? `occurrences API check passed: exactly the ${expectedOccurrences} expected occurrences of ${expected.size} events` : `occurrences API CHECK FAILED: ${JSON.stringify(facts.occurrencesCheck)}`);
+    yield;
+  }
 
   // The same query over the window (whole days from the month's start) whose answer is closest to 500 events, so
   // that the curve over N compares the cost of the same answer: it should grow with the answer, not the calendar.

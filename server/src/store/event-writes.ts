@@ -1,5 +1,6 @@
 import { createId } from '@paralleldrive/cuid2';
 import type { Core } from '@strapi/strapi';
+import { contentTypes, sanitize } from '@strapi/utils';
 
 import type { WriteCondition } from '../dav/backend';
 import { DavError } from '../dav/errors';
@@ -32,8 +33,8 @@ export interface StoredEvent {
  * document service lays them out (so that the Content Manager shows the event published, and an editor's later
  * change goes through the document service as usual), their links to the calendar, and the change log entry.
  * The caller runs it inside the write's transaction. Skipping the document service's generic machinery keeps a
- * PUT to a few statements whatever the calendar's size; Strapi's entry events are emitted after the commit, so
- * webhooks fire as for an editor's change.
+ * PUT to a few statements whatever the calendar's size; Strapi's entry events are emitted after the commit, with
+ * the entries the document service's events carry, so webhooks fire as for an editor's change.
  */
 export function createEventWriter(strapi: Core.Strapi) {
   const changeLog = createChangeLog(strapi);
@@ -98,6 +99,40 @@ export function createEventWriter(strapi: Core.Strapi) {
     }
   }
 
+  type Model = Parameters<typeof sanitize.sanitizers.defaultSanitizeOutput>[0]['schema'];
+  type Entry = Parameters<typeof sanitize.sanitizers.defaultSanitizeOutput>[1];
+  const eventModel = () => strapi.getModel(EVENT_UID as never) as unknown as Model & { modelName: string; uid: string };
+
+  /**
+   * What the document service populates for its entry events: every relation and media field (the event's schema
+   * has relations only), except private ones, which the payload leaves out anyway.
+   */
+  let populate: Record<string, true | { select: string[] }> | null = null;
+  function eventPopulate(): Record<string, true | { select: string[] }> {
+    if (populate) return populate;
+    const model = eventModel();
+    populate = {};
+    for (const [attributeName, attribute] of Object.entries(model.attributes)) {
+      if (contentTypes.isPrivateAttribute(model, attributeName)) continue;
+      if (attribute.type === 'relation' && !('unstable_virtual' in attribute && attribute.unstable_virtual)) populate[attributeName] = true;
+      else if (attribute.type === 'media') populate[attributeName] = { select: ['*'] };
+    }
+    return populate;
+  }
+
+  /** The event's draft and published versions as an event payload carries them (relations in, private fields out). */
+  async function storedVersions(documentId: string): Promise<{ draft: Entry | null; published: Entry | null }> {
+    const model = eventModel();
+    const rows = (await strapi.db.query(EVENT_UID as never).findMany({ where: { documentId }, populate: eventPopulate() })) as Entry[];
+    const getModel = (uid: string) => strapi.getModel(uid as never) as unknown as Model;
+    const sanitized = async (row: Entry | undefined) => (row ? sanitize.sanitizers.defaultSanitizeOutput({ schema: model, getModel }, row) : null);
+    const isPublished = (row: Entry) => row.publishedAt !== null && row.publishedAt !== undefined;
+    return {
+      draft: await sanitized(rows.find((row) => !isPublished(row))),
+      published: await sanitized(rows.find(isPublished)),
+    };
+  }
+
   async function insertRow(table: Tables, values: Record<string, unknown>): Promise<number> {
     // MySQL has no RETURNING (knex warns on every insert that asks for it) and answers the new id anyway.
     const insert = strapi.db.dialect.client === 'mysql' ? table(names().events).insert(values) : table(names().events).insert(values, ['id']);
@@ -159,14 +194,27 @@ export function createEventWriter(strapi: Core.Strapi) {
       return { etag: eventData.etag, created: !published, documentId, changed };
     },
 
-    /** Tells Strapi's event hub (webhooks, audit logs) about a stored client write, after its commit. */
+    /**
+     * Tells Strapi's event hub (webhooks, audit logs) about a stored client write, after its commit, with the entries
+     * an editor's change delivers: the draft for `entry.create` / `entry.update`, then the published version for
+     * `entry.publish`, each read back with its relations and without private fields, as the document service's
+     * events carry them. Webhook consumers then get the row's id, timestamps, publication state and calendar, not
+     * only the fields the client sent. `entry` (what was written) stands in for a version that cannot be read back.
+     */
     announce(documentId: string, created: boolean, entry: Record<string, unknown>): void {
-      const model = strapi.getModel(EVENT_UID as never) as unknown as { modelName: string; uid: string };
-      const payload = { model: model.modelName, uid: model.uid, entry: { documentId, ...entry } };
       setImmediate(() => {
         void (async () => {
-          await strapi.eventHub.emit(created ? 'entry.create' : 'entry.update', payload);
-          await strapi.eventHub.emit('entry.publish', payload);
+          const model = eventModel();
+          // Should the read fail (the database gone right after the commit), the change is still announced.
+          const { draft, published } = await storedVersions(documentId).catch((error: unknown) => {
+            strapi.log.warn(`caldav: reading back a stored event for its announcement failed: ${String(error)}`);
+            return { draft: null, published: null };
+          });
+          const written = { documentId, ...entry };
+          const emit = (name: string, version: Entry | null) =>
+            strapi.eventHub.emit(name, { model: model.modelName, uid: model.uid, entry: version ?? written });
+          await emit(created ? 'entry.create' : 'entry.update', draft);
+          await emit('entry.publish', published);
         })().catch((error: unknown) => strapi.log.warn(`caldav: announcing an event change failed: ${String(error)}`));
       });
     },
