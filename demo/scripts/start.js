@@ -93,6 +93,7 @@ async function main() {
   DAV users        ${owner.username} / ${owner.password}   (calendars "Work" and "Events", address book "Contacts")
                    ${second.username} / ${second.password}   ("Work" is shared with them, read-only)
   Public feed      ${origin}${basePath}/feeds/events.ics   (webcal://${host}:${port}${basePath}/feeds/events.ics)
+  Occurrences API  ${origin}/api/caldav/occurrences?calendar=events&start=${new Date().toISOString().slice(0, 10)}&end=${new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10)}
 
   Data is kept in ${path.relative(repoDir, app.config.get('database.connection.connection.filename'))}. Stop with Ctrl-C.
 `);

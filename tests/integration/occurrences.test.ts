@@ -292,7 +292,7 @@ describe('the occurrences query in GraphQL, on a site with Strapi GraphQL plugin
   };
 
   beforeAll(async () => {
-    server = await startTestServer({ graphql: true });
+    server = await startTestServer({ graphql: true, pluginConfig: { occurrences: { maxWindowDays: 62 } } });
     owner = await createUser(server);
     await server.collections.createCalendar({ owner: owner.documentId, name: 'Club', slug: 'club', color: '#e76f51', visibility: 'public' });
     await server.collections.createCalendar({ owner: owner.documentId, name: 'Board', slug: 'board' });
@@ -337,6 +337,14 @@ describe('the occurrences query in GraphQL, on a site with Strapi GraphQL plugin
     expect(hidden.errors?.[0].message).toBe(rest.json<Refusal>().error.message);
     const paged = await ask({ calendar: ['club'], start: '2026-10-01', end: '2026-12-01', limit: 2, page: 3 });
     expect(paged.data?.calendarOccurrences.meta.pagination).toEqual({ page: 3, pageSize: 2, pageCount: 3, total: 6 }); // Tuesdays from October 20
+  });
+
+  test('the site owner sets the widest window', async () => {
+    const wide = await http(server.origin, 'GET', '/api/caldav/occurrences?calendar=club&start=2026-10-01&end=2026-12-03');
+    expect(wide.status).toBe(400);
+    expect(wide.json<Refusal>().error.message).toBe('The window from "start" to "end" is too wide: ask for at most 62 days at a time.');
+    const answer = await ask({ calendar: ['club'], start: '2026-10-01', end: '2026-12-03' });
+    expect(answer.errors?.[0].message).toBe('The window from "start" to "end" is too wide: ask for at most 62 days at a time.');
   });
 
   test('the role permission that guards the REST route guards the query', async () => {

@@ -127,3 +127,16 @@ export function hrefPath(href: string): string {
   }
   return trimmed.split(/[?#]/)[0];
 }
+
+/**
+ * The path in the DAV tree, as the server receives request paths, of an href a client sent (a multiget's hrefs, a
+ * Destination header), or null when it names nothing at or below the base path. Behind a proxy that serves the site
+ * under `sitePath`, the hrefs this server wrote start with it while request paths arrive without it: it is removed.
+ * An href without it is taken as it is.
+ */
+export function treePath(href: string, basePath: string, sitePath: string): string | null {
+  const path = hrefPath(href);
+  const inTree = (candidate: string) => candidate === basePath || candidate.startsWith(`${basePath}/`);
+  if (sitePath !== '' && path.startsWith(`${sitePath}/`) && inTree(path.slice(sitePath.length))) return path.slice(sitePath.length);
+  return inTree(path) ? path : null;
+}

@@ -54,8 +54,12 @@ export interface DavContext {
   backend: CalendarBackend;
   addressBooks: AddressBookBackend;
   directory: PrincipalDirectory;
+  /** The hrefs clients are given: below `sitePath` + `basePath`. */
   hrefs: Hrefs;
+  /** Where the tree is mounted in the paths the server receives. */
   basePath: string;
+  /** The path the site lives under for clients, which a proxy strips from request paths ("" at the root). */
+  sitePath: string;
   maxResourceSize: number;
 }
 

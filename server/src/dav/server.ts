@@ -57,6 +57,12 @@ export const MAX_XML_BODY = 1024 * 1024;
 
 export interface DavServerOptions {
   basePath: string;
+  /**
+   * The path the site lives under for clients when a reverse proxy serves it under a sub-path and strips that path
+   * before forwarding (the path of Strapi's `server.url`); "" or absent at the root. Every href written starts with
+   * it, and it is removed from the hrefs clients send.
+   */
+  sitePath?: string;
   realm: string;
   /** The current limit (an administrator may change it while the server runs). */
   maxResourceSize: () => number;
@@ -105,7 +111,9 @@ function oncePerRequest<T>(find: (slug: string, viewer: Principal | null) => Pro
 
 export function createDavServer(options: DavServerOptions) {
   const basePath = options.basePath.replace(/\/+$/, '');
-  const hrefs = createHrefs(basePath);
+  const sitePath = (options.sitePath ?? '').replace(/\/+$/, '');
+  // Request paths arrive without the site's path (the proxy strips it); the hrefs clients get must carry it.
+  const hrefs = createHrefs(`${sitePath}${basePath}`);
 
   const maxXmlBodySize = options.maxXmlBodySize ?? MAX_XML_BODY;
 
@@ -166,6 +174,7 @@ export function createDavServer(options: DavServerOptions) {
         directory: options.directory,
         hrefs,
         basePath,
+        sitePath,
         maxResourceSize,
       };
       // Before the body is read: an anonymous visitor's body is read for a public calendar only.
@@ -178,7 +187,8 @@ export function createDavServer(options: DavServerOptions) {
         request,
         context,
         location: location ?? { kind: 'root' },
-        href: request.path,
+        // The request's URL as the client wrote it: what the responses about it name.
+        href: `${sitePath}${request.path}`,
         body,
         xmlBody: () => {
           if (parsed === undefined) parsed = body.trim() === '' ? null : parseXml(body, { maxBytes: maxXmlBodySize });

@@ -34,6 +34,26 @@ export function siteOrigin(serverUrl: unknown, requestOrigin: string): string {
   return `${requestOrigin}${configured}`;
 }
 
+/**
+ * The path the site lives under as clients see it: the path of Strapi's `server.url` ("" for a site at the root
+ * of its host). A reverse proxy that serves the site under a sub-path strips it before forwarding, as Strapi
+ * expects (its routes never see it), so every path the plugin writes for clients (hrefs, redirects) has to carry
+ * it, and the paths clients send back in request bodies and headers carry it too.
+ */
+export function sitePath(serverUrl: unknown): string {
+  const configured = typeof serverUrl === 'string' ? serverUrl.trim() : '';
+  let path = configured;
+  if (/^https?:\/\//i.test(configured)) {
+    try {
+      path = new URL(configured).pathname;
+    } catch {
+      path = '';
+    }
+  }
+  path = path.replace(/\/+$/, '');
+  return path === '' || path.startsWith('/') ? path : `/${path}`;
+}
+
 export function feedLinks(site: string, basePath: string, ownerUsername: string, calendar: FeedCalendar): FeedLinks {
   const publicFeedUrl = calendar.visibility === 'public' ? `${site}${feedPaths.public(basePath, calendar.slug)}` : null;
   const privateFeedUrl = calendar.feedToken ? `${site}${feedPaths.private(basePath, calendar.feedToken)}` : null;

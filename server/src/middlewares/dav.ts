@@ -11,6 +11,7 @@ import { checkBodyCharset, decodeBody, type BodyRules } from '../dav/requests';
 import { isUnderBasePath, wellKnownRedirect } from '../dav/router';
 import { createDavServer } from '../dav/server';
 import type { DavResponse } from '../dav/types';
+import { sitePath } from '../feeds/links';
 import { createFeedServer } from '../feeds/serve';
 import { createAddressBookBackend } from '../store/address-book-backend';
 import { createCalendarBackend, createPrincipalDirectory } from '../store/calendar-backend';
@@ -101,6 +102,8 @@ function readBody(request: IncomingMessage, rules: BodyRules, timeoutMs: number,
  */
 export function createDavMiddleware(strapi: Core.Strapi) {
   const config = strapi.config.get('plugin::caldav') as PluginConfig;
+  // Behind a proxy serving the site under a sub-path (server.url https://host/prefix), hrefs and redirects carry it.
+  const publicSitePath = sitePath(strapi.config.get('server.url'));
   let server: ReturnType<typeof createDavServer> | null = null;
   // Built on first use: the database and the users-permissions services exist only once Strapi has booted.
   const davServer = () => {
@@ -108,6 +111,7 @@ export function createDavMiddleware(strapi: Core.Strapi) {
       const authenticator = createPrincipalAuthenticator(strapi);
       server = createDavServer({
         basePath: config.basePath,
+        sitePath: publicSitePath,
         realm: config.realm,
         maxResourceSize: () => (strapi.config.get('plugin::caldav') as PluginConfig).maxResourceSize,
         maxXmlBodySize: config.maxXmlBodySize,
@@ -132,7 +136,7 @@ export function createDavMiddleware(strapi: Core.Strapi) {
     // iCalendar feeds (webcal subscriptions) live below the base path but are plain HTTP, not DAV.
     if (feeds.handles(ctx.path)) return feeds.serve(ctx);
     if (config.wellKnown) {
-      const redirect = wellKnownRedirect(ctx.path, config.basePath);
+      const redirect = wellKnownRedirect(ctx.path, config.basePath, publicSitePath);
       if (redirect) return writeResponse(ctx, redirect);
     }
     const siteRootPropfind = ctx.path === '/' && ctx.method === 'PROPFIND';

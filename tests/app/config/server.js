@@ -6,4 +6,6 @@ module.exports = ({ env }) => ({
   port: env.int('PORT', 0),
   app: { keys: ['test-key-a', 'test-key-b'] },
   logger: { updates: { enabled: false }, startup: { enabled: false } },
+  // Settings a test adds, as a site owner would write them here (e.g. `url` and `proxy` behind a reverse proxy).
+  ...JSON.parse(env('CALDAV_TEST_SERVER_CONFIG', '{}')),
 });

@@ -2,7 +2,7 @@ import { CalendarObjectError, parseCalendarObject } from '../../ical';
 import { DavError } from '../errors';
 import { conditionsHold, emptyResponse, header } from '../http';
 import { NS } from '../model';
-import { hrefPath, locate } from '../paths';
+import { hrefPath, locate, treePath } from '../paths';
 import { resolveObjectSlot } from '../resources';
 import { requirePrivilege } from '../privileges';
 import type { MethodHandler } from './types';
@@ -17,8 +17,8 @@ export const move: MethodHandler = async ({ request, context, resource, href }) 
   const destinationHeader = header(request, 'destination');
   if (!destinationHeader) throw new DavError(400, 'MOVE needs a Destination header.');
   const destinationPath = hrefPath(destinationHeader);
-  const location =
-    destinationPath.startsWith(`${context.basePath}/`) ? locate(destinationPath, context.basePath) : null;
+  const treeDestination = treePath(destinationHeader, context.basePath, context.sitePath);
+  const location = treeDestination === null ? null : locate(treeDestination, context.basePath);
   // 403, not RFC 4918's 502 for another server: the host is not compared (a proxy may rewrite it), so this is a
   // path of this server that names no event.
   if (location?.kind !== 'calendar-object') throw new DavError(403, 'The destination must be the URL of an event in one of your calendars on this server.');

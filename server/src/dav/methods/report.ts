@@ -5,7 +5,7 @@ import { DavError } from '../errors';
 import { depthOf, xmlResponse } from '../http';
 import { NS, clark, type CalendarDataRequest, type CompFilter, type TimeRange, type XmlContent, type XmlNode } from '../model';
 import { multistatus, multistatusStream, responseElement, STREAM_BATCH, type MultistatusResponse, type PropertyResult } from '../multistatus';
-import { hrefPath, locate } from '../paths';
+import { locate, treePath } from '../paths';
 import { definitionsOf } from '../properties';
 import { respond, responseFor, responseNow, settled, type ExtraProperties, type PendingResponse } from '../propfind-core';
 import { parseReport, type ExpandPropertyItem, type PropfindRequest, type ReportRequest } from '../requests';
@@ -255,8 +255,8 @@ async function syncCollection(input: MethodInput, report: Extract<ReportRequest,
 
 /** The location of an href inside this server's DAV tree, or null. */
 function locationOf(context: DavContext, href: string) {
-  const path = hrefPath(href);
-  if (path !== context.basePath && !path.startsWith(`${context.basePath}/`)) return null;
+  const path = treePath(href, context.basePath, context.sitePath);
+  if (path === null) return null;
   try {
     return locate(path, context.basePath);
   } catch {

@@ -7,7 +7,7 @@ export interface MethodInput {
   request: DavRequest;
   context: DavContext;
   location: Location;
-  /** The request path as the client sent it (percent-encoded). */
+  /** The request path as the client sent it (percent-encoded), with the site's path a proxy stripped put back. */
   href: string;
   /** The request body as text ('' when there is none). */
   body: string;
