@@ -5,6 +5,7 @@ import type { Settings } from './config/settings';
 import { registerAdminActions } from './auth/admin-actions';
 import { grantDefaultPermissions } from './auth/default-permissions';
 import { registerAccountCleanup } from './middlewares/account-cleanup';
+import { loadSources } from './sources';
 import { createChangeLog } from './store/change-log';
 import { boundConnectionWait } from './store/outage';
 import { fillSpanClasses } from './store/span-classes';
@@ -14,6 +15,8 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   // Settings saved on the admin's settings page apply over the config file, in every process.
   await (strapi.plugin('caldav').service('settings') as Settings).start();
   const { basePath, sqliteWriteAheadLog } = strapi.config.get('plugin::caldav') as PluginConfig;
+  // The site's own collection types as calendars and address books: a wrong mapping stops the boot, naming it.
+  loadSources(strapi);
   await applySqliteJournalMode(strapi, sqliteWriteAheadLog);
   cachePreparedStatements(strapi);
   boundConnectionWait(strapi, (strapi.config.get('plugin::caldav') as PluginConfig).databaseWaitSeconds);

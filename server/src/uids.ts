@@ -10,3 +10,4 @@ export const SYNC_CHANGE_UID = 'plugin::caldav.sync-change';
 export const SHARE_UID = 'plugin::caldav.share';
 export const APP_PASSWORD_UID = 'plugin::caldav.app-password';
 export const ROLE_UID = 'plugin::users-permissions.role';
+export const SOURCE_STATE_UID = 'plugin::caldav.source-state';

@@ -42,6 +42,11 @@ export interface PluginConfig {
   cors: CorsConfig;
   /** The occurrences API (`/api/caldav/occurrences`, and `calendarOccurrences` in GraphQL) for the site's front end. */
   occurrences: OccurrencesConfig;
+  /**
+   * The site's own collection types shown as read-only calendars and address books (see sources/types). Checked
+   * against the models at boot; here only its shape.
+   */
+  sources: unknown[];
 }
 
 export interface OccurrencesConfig {
@@ -89,6 +94,7 @@ export const defaultConfig: PluginConfig = {
   databaseWaitSeconds: 10,
   cors: { origins: [] },
   occurrences: { maxWindowDays: 366 },
+  sources: [],
 };
 
 type Check = (value: unknown) => string | null;
@@ -184,6 +190,7 @@ const checks: Record<keyof PluginConfig, Check> = {
     refreshMinutes: (value) => (isWhole(value, 5, 10080) ? null : 'must be a whole number of minutes between 5 and 10080'),
   }),
   cors: objectCheck({ origins: corsOrigins }),
+  sources: (value) => (Array.isArray(value) && value.length <= 100 ? null : 'must be a list of at most 100 content sources'),
   occurrences: objectCheck({
     maxWindowDays: (value) => (isWhole(value, 1, 3660) ? null : 'must be a whole number of days between 1 and 3660'),
   }),

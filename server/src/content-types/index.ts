@@ -4,6 +4,7 @@ import calendar from './calendar';
 import contact from './contact';
 import event from './event';
 import share from './share';
+import sourceState from './source-state';
 import syncChange from './sync-change';
 
 export default {
@@ -14,4 +15,5 @@ export default {
   share,
   'app-password': appPassword,
   'sync-change': syncChange,
+  'source-state': sourceState,
 };

@@ -12,6 +12,7 @@ import { isUnderBasePath, wellKnownRedirect } from '../dav/router';
 import { createDavServer } from '../dav/server';
 import type { DavResponse } from '../dav/types';
 import { sitePath } from '../feeds/links';
+import { sourceRegistry, withAddressBookSources, withCalendarSources } from '../sources';
 import { createFeedServer } from '../feeds/serve';
 import { createAddressBookBackend } from '../store/address-book-backend';
 import { createCalendarBackend, createPrincipalDirectory } from '../store/calendar-backend';
@@ -115,8 +116,8 @@ export function createDavMiddleware(strapi: Core.Strapi) {
         realm: config.realm,
         maxResourceSize: () => (strapi.config.get('plugin::caldav') as PluginConfig).maxResourceSize,
         maxXmlBodySize: config.maxXmlBodySize,
-        backend: createCalendarBackend(strapi),
-        addressBooks: createAddressBookBackend(strapi),
+        backend: withCalendarSources(strapi, createCalendarBackend(strapi), sourceRegistry(strapi)),
+        addressBooks: withAddressBookSources(strapi, createAddressBookBackend(strapi), sourceRegistry(strapi)),
         directory: createPrincipalDirectory(strapi, authenticator.findByUsername),
         authenticate: authenticator.authenticate,
         outage: {

@@ -2,14 +2,16 @@ import type { Core } from '@strapi/strapi';
 
 import { createId } from '@paralleldrive/cuid2';
 
-import { ADDRESS_BOOK_UID, CALENDAR_UID, SYNC_CHANGE_UID } from '../uids';
+import { ADDRESS_BOOK_UID, CALENDAR_UID, SOURCE_STATE_UID, SYNC_CHANGE_UID } from '../uids';
 import { createSchema, tables } from './sql';
 
-export type CollectionType = typeof CALENDAR_UID | typeof ADDRESS_BOOK_UID;
+/** Where a collection's sync position lives: its own row, or a content source's state row. */
+export type CollectionType = typeof CALENDAR_UID | typeof ADDRESS_BOOK_UID | typeof SOURCE_STATE_UID;
 
 const tableOf: Record<CollectionType, string> = {
   [CALENDAR_UID]: 'caldav_calendars',
   [ADDRESS_BOOK_UID]: 'caldav_address_books',
+  [SOURCE_STATE_UID]: 'caldav_source_states',
 };
 
 export interface MemberChange {

@@ -1,0 +1,181 @@
+/**
+ * Content sources: a site's own collection types (conference sessions, speakers) shown as read-only calendars and
+ * address books by field mapping, kept in sync as editors change the entries.
+ */
+import ICAL from 'ical.js';
+
+import { syncCollection } from '../harness/calendar-state';
+import { connectDavClient, davClient, propfindBody, readMultistatus } from '../harness/dav';
+import { createUser, type TestUser } from '../harness/people';
+import { startTestServer, type TestServer } from '../harness/strapi';
+
+const SESSION_UID = 'api::session.session';
+const ROOM_UID = 'api::room.room';
+const SPEAKER_UID = 'api::speaker.speaker';
+const ORGANIZER = 'organizer';
+
+const sources = [
+  {
+    kind: 'calendar',
+    slug: 'talks',
+    name: 'Talks',
+    contentType: SESSION_UID,
+    visibility: 'public',
+    owner: ORGANIZER,
+    color: '#264653',
+    fields: {
+      summary: 'title',
+      start: 'startsAt',
+      end: 'endsAt',
+      location: 'room.name',
+      description: 'abstract',
+      url: 'https://conf.example/talks/{slug}',
+      categories: 'track',
+    },
+    filter: { where: { public: true } },
+  },
+  {
+    kind: 'calendar',
+    slug: 'tracks',
+    name: 'Tracks',
+    contentType: SESSION_UID,
+    visibility: 'private',
+    sharedWithRoles: ['authenticated'],
+    fields: { summary: 'title', start: 'startsAt', end: 'endsAt' },
+    groupBy: 'track',
+  },
+  {
+    kind: 'addressbook',
+    slug: 'speakers',
+    name: 'Speakers',
+    contentType: SPEAKER_UID,
+    visibility: 'private',
+    owner: ORGANIZER,
+    fields: { fullName: 'name', email: 'email', phone: 'phone', organization: 'company', title: 'jobTitle' },
+  },
+];
+
+const vevents = (text: string) => new ICAL.Component(ICAL.parse(text) as unknown[]).getAllSubcomponents('vevent');
+
+describe('collection types shown as calendars and address books', () => {
+  let server: TestServer;
+  let organizer: TestUser;
+  let attendee: TestUser;
+  let keynoteId: string;
+  let workshopId: string;
+  const talksPath = `/dav/calendars/${ORGANIZER}/talks/`;
+
+  const sessions = () => server.strapi.documents(SESSION_UID as never);
+
+  beforeAll(async () => {
+    server = await startTestServer({ pluginConfig: { sources } });
+    organizer = await createUser(server, { username: ORGANIZER });
+    attendee = await createUser(server);
+    const hall = (await server.strapi.documents(ROOM_UID as never).create({ data: { name: 'Main hall' } as never })) as unknown as { documentId: string };
+    const keynote = (await sessions().create({
+      data: {
+        title: 'Opening keynote',
+        slug: 'opening-keynote',
+        startsAt: '2026-09-14T08:00:00.000Z',
+        endsAt: '2026-09-14T09:00:00.000Z',
+        track: 'Keynote',
+        room: hall.documentId,
+        abstract: [{ type: 'paragraph', children: [{ type: 'text', text: 'Why calendars ' }, { type: 'text', text: 'matter', bold: true }] }],
+      } as never,
+      status: 'published',
+    })) as unknown as { documentId: string };
+    keynoteId = keynote.documentId;
+    const workshop = (await sessions().create({
+      data: { title: 'Sync workshop', slug: 'sync-workshop', startsAt: '2026-09-14T10:00:00.000Z', endsAt: '2026-09-14T12:00:00.000Z', track: 'Workshop' } as never,
+      status: 'published',
+    })) as unknown as { documentId: string };
+    workshopId = workshop.documentId;
+    // Not public (filter), and a draft: neither is in Talks.
+    await sessions().create({ data: { title: 'Speakers dinner', startsAt: '2026-09-14T18:00:00.000Z', public: false } as never, status: 'published' });
+    await sessions().create({ data: { title: 'Unannounced', startsAt: '2026-09-15T08:00:00.000Z' } as never });
+    await server.strapi.documents(SPEAKER_UID as never).create({ data: { name: 'Ada Lovelace', email: 'ada@example.com', company: 'Engines Ltd', jobTitle: 'Keynote speaker' } as never });
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test("a calendar app finds the Talks calendar in the organizer's home and reads the sessions as events", async () => {
+    const client = await connectDavClient(server.origin, organizer, 'caldav');
+    const calendars = await client.fetchCalendars();
+    const talks = calendars.find((calendar) => calendar.displayName === 'Talks');
+    expect(talks).toBeDefined();
+    const objects = await client.fetchCalendarObjects({ calendar: talks! });
+    const events = objects.flatMap((object) => vevents(String(object.data)));
+    expect(events.map((event) => event.getFirstPropertyValue('summary')).sort()).toEqual(['Opening keynote', 'Sync workshop']);
+    const keynote = events.find((event) => event.getFirstPropertyValue('summary') === 'Opening keynote')!;
+    expect(String(keynote.getFirstPropertyValue('dtstart'))).toBe('2026-09-14T08:00:00Z');
+    expect(keynote.getFirstPropertyValue('location')).toBe('Main hall');
+    expect(keynote.getFirstPropertyValue('url')).toBe('https://conf.example/talks/opening-keynote');
+    expect(keynote.getFirstPropertyValue('categories')).toBe('Keynote');
+    expect(String(keynote.getFirstPropertyValue('description'))).toContain('Why calendars matter');
+    expect(objects.map((object) => object.url.split('/').pop()).sort()).toEqual([`${keynoteId}.ics`, `${workshopId}.ics`].sort());
+  });
+
+  test('it is read-only for its owner: a PUT or DELETE is refused and changes nothing', async () => {
+    const dav = davClient(server.origin, organizer);
+    const put = await dav.put(`${talksPath}new.ics`, 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260914T080000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n');
+    expect(put.status).toBe(403);
+    expect((await dav.delete(`${talksPath}${keynoteId}.ics`)).status).toBe(403);
+    expect((await dav.get(`${talksPath}${keynoteId}.ics`)).status).toBe(200);
+  });
+
+  test('anyone may read the public calendar; the private grouped one is shown to the role it is shared with', async () => {
+    const anonymous = await fetch(`${server.origin}${talksPath}`, { method: 'PROPFIND', headers: { Depth: '1', 'Content-Type': 'application/xml' }, body: propfindBody('d:getetag') });
+    expect(anonymous.status).toBe(207);
+    expect(readMultistatus(await anonymous.text()).length).toBe(3);
+    const home = await davClient(server.origin, attendee).propfind(`/dav/calendars/${attendee.username}/`, '1', propfindBody('d:displayname'));
+    const names = readMultistatus(home.text).map((entry) => entry.props.get('{DAV:}displayname')?.text);
+    expect(names).toEqual(expect.arrayContaining(['Tracks – Keynote', 'Tracks – Workshop', 'Tracks – Talk']));
+    const keynotes = await davClient(server.origin, attendee).propfind(`/dav/calendars/${attendee.username}/tracks-keynote/`, '1', propfindBody('d:getetag'));
+    expect(readMultistatus(keynotes.text).map((entry) => entry.href.split('/').pop()).filter((name) => name)).toEqual([`${keynoteId}.ics`]);
+  });
+
+  test("editors' changes reach clients through sync: an edit, a move to another group, an unpublish and a delete", async () => {
+    const dav = davClient(server.origin, organizer);
+    const attendeeDav = davClient(server.origin, attendee);
+    const talks = await syncCollection(dav, talksPath, '');
+    const workshops = await syncCollection(attendeeDav, `/dav/calendars/${attendee.username}/tracks-workshop/`, '');
+    const keynotes = await syncCollection(attendeeDav, `/dav/calendars/${attendee.username}/tracks-keynote/`, '');
+
+    await sessions().update({ documentId: workshopId, data: { title: 'Sync workshop (full)', track: 'Keynote' } as never, status: 'published' } as never);
+    const afterEdit = await syncCollection(dav, talksPath, talks.token);
+    expect([...afterEdit.present.keys()]).toEqual([`${workshopId}.ics`]);
+    expect((await dav.get(`${talksPath}${workshopId}.ics`)).text).toContain('SUMMARY:Sync workshop (full)');
+    // Moved from the workshop group to the keynote group.
+    expect((await syncCollection(attendeeDav, `/dav/calendars/${attendee.username}/tracks-workshop/`, workshops.token)).removed).toEqual(new Set([`${workshopId}.ics`]));
+    expect([...(await syncCollection(attendeeDav, `/dav/calendars/${attendee.username}/tracks-keynote/`, keynotes.token)).present.keys()]).toEqual([`${workshopId}.ics`]);
+
+    await sessions().unpublish({ documentId: keynoteId } as never);
+    const afterUnpublish = await syncCollection(dav, talksPath, afterEdit.token);
+    expect(afterUnpublish.removed).toEqual(new Set([`${keynoteId}.ics`]));
+    await sessions().delete({ documentId: workshopId } as never);
+    const afterDelete = await syncCollection(dav, talksPath, afterUnpublish.token);
+    expect(afterDelete.removed).toEqual(new Set([`${workshopId}.ics`]));
+    expect((await dav.get(`${talksPath}${workshopId}.ics`)).status).toBe(404);
+  });
+
+  test('an address book of speakers', async () => {
+    const client = await connectDavClient(server.origin, organizer, 'carddav');
+    const books = await client.fetchAddressBooks();
+    const speakers = books.find((book) => book.displayName === 'Speakers');
+    expect(speakers).toBeDefined();
+    const cards = await client.fetchVCards({ addressBook: speakers! });
+    expect(cards).toHaveLength(1);
+    expect(String(cards[0].data)).toMatch(/FN:Ada Lovelace/);
+    expect(String(cards[0].data)).toMatch(/EMAIL[^:]*:ada@example.com/);
+    expect(String(cards[0].data)).toMatch(/ORG:Engines Ltd/);
+  });
+});
+
+describe('a wrong mapping', () => {
+  test('stops Strapi at boot with a message naming the field', async () => {
+    const wrong = [{ ...sources[0], fields: { ...sources[0].fields, start: 'beginsAt' } }];
+    await expect(startTestServer({ pluginConfig: { sources: wrong } })).rejects.toThrow(/"sources".*talks.*fields\.start.*beginsAt/);
+  });
+});
