@@ -136,6 +136,34 @@ describe('collection types shown as calendars and address books', () => {
     expect(readMultistatus(keynotes.text).map((entry) => entry.href.split('/').pop()).filter((name) => name)).toEqual([`${keynoteId}.ics`]);
   });
 
+  test("the public calendar has a feed and is in the occurrences API; the private one in neither for visitors", async () => {
+    const feed = await fetch(`${server.origin}/dav/feeds/talks.ics`);
+    expect(feed.status).toBe(200);
+    const text = await feed.text();
+    expect(text).toContain('X-WR-CALNAME:Talks');
+    expect(vevents(text).map((event) => event.getFirstPropertyValue('summary')).sort()).toEqual(['Opening keynote', 'Sync workshop']);
+    expect((await fetch(`${server.origin}/dav/feeds/tracks-keynote.ics`)).status).toBe(404);
+    const occurrences = await fetch(`${server.origin}/api/caldav/occurrences?calendar=talks&start=2026-09-14&end=2026-09-15&tz=Europe/Berlin`);
+    expect(occurrences.status).toBe(200);
+    const answer = (await occurrences.json()) as { data: Array<{ documentId: string; summary: string; localStart: string; location: string; calendar: { slug: string } }> };
+    expect(answer.data.map((occurrence) => [occurrence.localStart, occurrence.summary, occurrence.location, occurrence.documentId])).toEqual([
+      ['2026-09-14T10:00:00+02:00', 'Opening keynote', 'Main hall', keynoteId],
+      ['2026-09-14T12:00:00+02:00', 'Sync workshop', null, workshopId],
+    ]);
+    expect((await fetch(`${server.origin}/api/caldav/occurrences?calendar=tracks-keynote&start=2026-09-14&end=2026-09-15`)).status).toBe(404);
+  });
+
+  test('renaming a room changes the location of its sessions for clients, through sync', async () => {
+    const dav = davClient(server.origin, organizer);
+    const before = await syncCollection(dav, talksPath, '');
+    const hall = (await server.strapi.documents(ROOM_UID as never).findFirst({ filters: { name: 'Main hall' } as never })) as unknown as { documentId: string };
+    await server.strapi.documents(ROOM_UID as never).update({ documentId: hall.documentId, data: { name: 'Auditorium' } as never } as never);
+    const after = await syncCollection(dav, talksPath, before.token);
+    expect([...after.present.keys()]).toEqual([`${keynoteId}.ics`]);
+    expect(after.present.get(`${keynoteId}.ics`)).not.toBe(before.present.get(`${keynoteId}.ics`));
+    expect((await dav.get(`${talksPath}${keynoteId}.ics`)).text).toContain('LOCATION:Auditorium');
+  });
+
   test("editors' changes reach clients through sync: an edit, a move to another group, an unpublish and a delete", async () => {
     const dav = davClient(server.origin, organizer);
     const attendeeDav = davClient(server.origin, attendee);

@@ -21,6 +21,7 @@ import { entityTags } from '../dav/http';
 import { createFeedBody, feedHead, FEED_TAIL, type FeedHeading } from './document';
 import { createFeedStore, type FeedCalendar, type FeedStore, type FeedWindow } from './store';
 import { isDatabaseUnavailable, OUTAGE_RETRY_AFTER_SECONDS } from '../store/outage';
+import { createSourceFeeds } from '../sources/feeds';
 
 /** Part of every ETag: bump it when the same data would give different feed text (a change to this code). */
 const FEED_FORMAT = '1';
@@ -79,7 +80,12 @@ function notModified(ctx: Context, etag: string, lastModified: number): boolean 
 }
 
 /** The whole text of a feed, a batch of events at a time (exports of a calendar use it too). */
-export async function* feedText(store: FeedStore, calendar: FeedCalendar, window: FeedWindow, heading: FeedHeading): AsyncGenerator<string> {
+export async function* feedText(
+  store: Pick<FeedStore, 'eventTexts'>,
+  calendar: FeedCalendar,
+  window: FeedWindow,
+  heading: FeedHeading,
+): AsyncGenerator<string> {
   yield feedHead(heading);
   const body = createFeedBody();
   for await (const texts of store.eventTexts(calendar, window)) {
@@ -104,6 +110,7 @@ const fileName = (slug: string): string => `${slug.replace(/[^A-Za-z0-9._~-]/g, 
 export function createFeedServer(strapi: Core.Strapi, config: PluginConfig) {
   const prefix = `${config.basePath}/feeds`;
   const store = createFeedStore(strapi);
+  const sourceFeeds = createSourceFeeds(strapi);
 
   function stream(ctx: Context, source: Readable, gzip: boolean): void {
     // Koa steps aside: it would leave a response whose source failed midway open; pipeline closes it instead, and
@@ -125,7 +132,10 @@ export function createFeedServer(strapi: Core.Strapi, config: PluginConfig) {
       return plainText(ctx, 405, `Feeds are read with GET or HEAD, not ${ctx.method}.`);
     }
     const location = locateFeed(ctx.path.slice(prefix.length + 1));
-    const calendar = location === null ? null : location.kind === 'public' ? await store.findPublic(location.slug) : await store.findByToken(location.token);
+    let calendar = location === null ? null : location.kind === 'public' ? await store.findPublic(location.slug) : await store.findByToken(location.token);
+    // A public calendar made from the site's content (sources) has its feed too, with every entry it shows.
+    const source = location?.kind === 'public' && !calendar ? await sourceFeeds.findPublic(location.slug) : null;
+    if (source) calendar = source.calendar;
     if (!location || !calendar) return plainText(ctx, 404, 'There is no calendar feed at this address.');
 
     const now = new Date();
@@ -160,7 +170,7 @@ export function createFeedServer(strapi: Core.Strapi, config: PluginConfig) {
       return;
     }
     const heading: FeedHeading = { name: calendar.name, description: calendar.description, timezone: calendar.timezone, refreshMinutes: feeds.refreshMinutes };
-    stream(ctx, Readable.from(feedText(store, calendar, window, heading), { objectMode: false }), gzip);
+    stream(ctx, Readable.from(feedText(source ?? store, calendar, window, heading), { objectMode: false }), gzip);
   }
 
   return {

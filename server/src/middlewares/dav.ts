@@ -116,8 +116,8 @@ export function createDavMiddleware(strapi: Core.Strapi) {
         realm: config.realm,
         maxResourceSize: () => (strapi.config.get('plugin::caldav') as PluginConfig).maxResourceSize,
         maxXmlBodySize: config.maxXmlBodySize,
-        backend: withCalendarSources(strapi, createCalendarBackend(strapi), sourceRegistry(strapi)),
-        addressBooks: withAddressBookSources(strapi, createAddressBookBackend(strapi), sourceRegistry(strapi)),
+        backend: withCalendarSources(strapi, createCalendarBackend(strapi), () => sourceRegistry(strapi)),
+        addressBooks: withAddressBookSources(strapi, createAddressBookBackend(strapi), () => sourceRegistry(strapi)),
         directory: createPrincipalDirectory(strapi, authenticator.findByUsername),
         authenticate: authenticator.authenticate,
         outage: {

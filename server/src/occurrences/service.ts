@@ -8,7 +8,9 @@ import type { Core } from '@strapi/strapi';
 import { notFound } from '../admin-api';
 import type { PluginConfig } from '../config';
 import type { Principal } from '../dav/backend';
-import { createOccurrenceSource } from '../store/calendar-backend';
+import { createCalendarBackend, createOccurrenceSource } from '../store/calendar-backend';
+import { sourceRegistry, withCalendarSources } from '../sources';
+import { isSourceKey } from '../sources/backends';
 import { USER_UID } from '../uids';
 import { toPrincipal } from '../auth/principals';
 import { compareOccurrences, occurrencesIn, type PublicOccurrence } from './expand';
@@ -32,6 +34,8 @@ const positive = (value: unknown): number | null => {
 
 export function createOccurrenceService(strapi: Core.Strapi) {
   const source = createOccurrenceSource(strapi);
+  // Calendars made from the site's content (sources) are found and read like the plugin's own.
+  const calendarsWithSources = withCalendarSources(strapi, createCalendarBackend(strapi), () => sourceRegistry(strapi));
 
   /** Page sizes as Strapi's REST API has them (`api.rest.defaultLimit`, `maxLimit`); the window as the plugin's config. */
   function limits(): OccurrenceLimits {
@@ -54,7 +58,7 @@ export function createOccurrenceService(strapi: Core.Strapi) {
   async function list(query: OccurrenceQuery, viewer: Principal | null): Promise<OccurrencePage> {
     const calendars = [];
     for (const slug of query.calendars) {
-      const calendar = await source.findCalendar(slug, viewer);
+      const calendar = await calendarsWithSources.findCalendar(slug, viewer);
       // One answer for a calendar that does not exist and one the viewer may not see: the name reveals nothing.
       if (!calendar) throw notFound(`There is no calendar "${slug}" that you may see${viewer ? '' : ' (private calendars need a signed-in user)'}.`);
       calendars.push(calendar);
@@ -63,7 +67,11 @@ export function createOccurrenceService(strapi: Core.Strapi) {
     const found: PublicOccurrence[] = [];
     for (const calendar of calendars) {
       const about = { slug: calendar.slug, name: calendar.displayName, color: calendar.color };
-      for (const candidate of await source.candidates(calendar, { start: query.start, end: query.end })) {
+      const range = { start: query.start, end: query.end };
+      const candidates = isSourceKey(calendar.documentId)
+        ? (await calendarsWithSources.queryObjects(calendar, range)).map((member) => ({ documentId: member.name.replace(/\.ics$/, ''), data: member.data }))
+        : await source.candidates(calendar, range);
+      for (const candidate of candidates) {
         found.push(...occurrencesIn(candidate.documentId, candidate.data, about, window));
       }
     }

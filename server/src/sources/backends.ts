@@ -52,7 +52,7 @@ function createSourceAccess(strapi: Core.Strapi) {
 /** The parts the calendar and the address-book side share. */
 function createSourceSide<Info extends CollectionInfo>(
   strapi: Core.Strapi,
-  registry: SourceRegistry,
+  current: () => SourceRegistry,
   kind: 'calendar' | 'addressbook',
   infoOf: (collection: SourceCollection, common: CollectionInfo) => Info,
 ) {
@@ -71,7 +71,7 @@ function createSourceSide<Info extends CollectionInfo>(
   }
 
   async function info(collection: SourceCollection, granted: CollectionAccess): Promise<Info> {
-    const state = await registry.ensureState(collection);
+    const state = await current().ensureState(collection);
     return infoOf(collection, {
       documentId: collection.key,
       slug: collection.slug,
@@ -93,7 +93,7 @@ function createSourceSide<Info extends CollectionInfo>(
   }
 
   async function collectionOf(info: CollectionInfo): Promise<SourceCollection> {
-    const collection = await registry.findBySlug(kind, info.slug);
+    const collection = await current().findBySlug(kind, info.slug);
     if (!collection) throw new DavError(404, 'This collection no longer exists.');
     return collection;
   }
@@ -106,7 +106,7 @@ function createSourceSide<Info extends CollectionInfo>(
       let role: Promise<string | null> | null = null;
       const roleType = () => (role ??= access.roleTypeOf(user));
       const found: Info[] = [];
-      for (const collection of await registry.collections(kind)) {
+      for (const collection of await current().collections(kind)) {
         const granted = await accessFor(collection, user, roleType);
         // A home lists what its user owns or has been given, not every public collection of the site.
         if (granted === 'read') found.push(await info(collection, granted));
@@ -114,35 +114,34 @@ function createSourceSide<Info extends CollectionInfo>(
       return found;
     },
     async find(slug: string, viewer: Principal | null): Promise<Info | null> {
-      const collection = await registry.findBySlug(kind, slug);
+      const collection = await current().findBySlug(kind, slug);
       if (!collection) return null;
       const granted = await accessFor(collection, viewer, () => (viewer ? access.roleTypeOf(viewer) : Promise.resolve(null)));
       return granted ? info(collection, granted) : null;
     },
     async listObjects(info: Info): Promise<MemberInfo[]> {
-      return (await registry.members(await collectionOf(info))).map(memberInfo);
+      return (await current().members(await collectionOf(info))).map(memberInfo);
     },
     async getObjects(info: Info, names: string[]): Promise<StoredMember[]> {
       if (names.length === 0) return [];
       const wanted = new Set(names);
-      const members = await registry.members(await collectionOf(info), [...new Set(names.map(nameToDocumentId))]);
+      const members = await current().members(await collectionOf(info), [...new Set(names.map(nameToDocumentId))]);
       return members.filter((member) => wanted.has(member.name)).map(stored);
     },
     async findObject(info: Info, name: string): Promise<StoredMember | null> {
-      const [member] = await registry.members(await collectionOf(info), [nameToDocumentId(name)]);
+      const [member] = await current().members(await collectionOf(info), [nameToDocumentId(name)]);
       return member && member.name === name ? stored(member) : null;
     },
     async allObjects(info: Info): Promise<StoredMember[]> {
-      return (await registry.members(await collectionOf(info))).map(stored);
+      return (await current().members(await collectionOf(info))).map(stored);
     },
     changedSince: (info: Info, since: number, until: number) => changeLog.changedSince(info.documentId, since, until),
   };
 }
 
 /** The plugin's calendar backend with the calendar sources beside its own calendars. */
-export function withCalendarSources(strapi: Core.Strapi, own: CalendarBackend, registry: SourceRegistry): CalendarBackend {
-  if (!registry.sources.some((source) => source.kind === 'calendar')) return own;
-  const sources = createSourceSide<CalendarInfo>(strapi, registry, 'calendar', (collection, common) => ({
+export function withCalendarSources(strapi: Core.Strapi, own: CalendarBackend, current: () => SourceRegistry): CalendarBackend {
+  const sources = createSourceSide<CalendarInfo>(strapi, current, 'calendar', (collection, common) => ({
     ...common,
     color: collection.source.kind === 'calendar' ? collection.source.color ?? null : null,
     order: 0,
@@ -158,7 +157,7 @@ export function withCalendarSources(strapi: Core.Strapi, own: CalendarBackend, r
       return (await sources.find(slug, viewer)) ?? own.findCalendar(slug, viewer);
     },
     async createCalendar(owner, slug, changes) {
-      if (registry.isSourceSlug(slug)) throw new DavError(409, `The name "${slug}" is in use on this site; choose another.`);
+      if (current().isSourceSlug(slug)) throw new DavError(409, `The name "${slug}" is in use on this site; choose another.`);
       return own.createCalendar(owner, slug, changes);
     },
     updateCalendar: (calendar, changes) => (isSource(calendar) ? Promise.reject(READ_ONLY()) : own.updateCalendar(calendar, changes)),
@@ -182,9 +181,8 @@ export function withCalendarSources(strapi: Core.Strapi, own: CalendarBackend, r
 }
 
 /** The plugin's address-book backend with the address-book sources beside its own address books. */
-export function withAddressBookSources(strapi: Core.Strapi, own: AddressBookBackend, registry: SourceRegistry): AddressBookBackend {
-  if (!registry.sources.some((source) => source.kind === 'addressbook')) return own;
-  const sources = createSourceSide<AddressBookInfo>(strapi, registry, 'addressbook', (_collection, common) => common);
+export function withAddressBookSources(strapi: Core.Strapi, own: AddressBookBackend, current: () => SourceRegistry): AddressBookBackend {
+  const sources = createSourceSide<AddressBookInfo>(strapi, current, 'addressbook', (_collection, common) => common);
   const isSource = (book: AddressBookInfo) => isSourceKey(book.documentId);
   return {
     async listAddressBooks(user) {
@@ -194,7 +192,7 @@ export function withAddressBookSources(strapi: Core.Strapi, own: AddressBookBack
       return (await sources.find(slug, viewer)) ?? own.findAddressBook(slug, viewer);
     },
     async createAddressBook(owner, slug, changes) {
-      if (registry.isSourceSlug(slug)) throw new DavError(409, `The name "${slug}" is in use on this site; choose another.`);
+      if (current().isSourceSlug(slug)) throw new DavError(409, `The name "${slug}" is in use on this site; choose another.`);
       return own.createAddressBook(owner, slug, changes);
     },
     updateAddressBook: (book, changes) => (isSource(book) ? Promise.reject(READ_ONLY()) : own.updateAddressBook(book, changes)),

@@ -17,23 +17,39 @@ const registries = new WeakMap<Core.Strapi, SourceRegistry>();
  */
 export function loadSources(strapi: Core.Strapi): SourceRegistry {
   const { sources } = strapi.config.get('plugin::caldav') as PluginConfig;
-  let checked;
+  let registry: SourceRegistry;
   try {
-    checked = checkSources(sources, (uid) => strapi.getModel(uid as never) as unknown as ContentModel | undefined);
+    registry = applySources(strapi, sources);
   } catch (error) {
     if (error instanceof SourceConfigError) throw new Error(`Error regarding caldav config: "sources": ${error.message}`);
     throw error;
   }
+  registerSourceTracking(strapi, () => sourceRegistry(strapi));
+  return registry;
+}
+
+/**
+ * Checks sources against the site's models and makes them the ones served, at once and in this process (the
+ * settings page saves them, and every process applies them when it starts). Throws SourceConfigError naming what
+ * is wrong, leaving the sources served before in place.
+ */
+export function applySources(strapi: Core.Strapi, sources: unknown): SourceRegistry {
+  const checked = checkSources(sources, (uid) => strapi.getModel(uid as never) as unknown as ContentModel | undefined);
   const registry = createSourceRegistry(strapi, checked);
-  registerSourceTracking(strapi, registry);
   registries.set(strapi, registry);
   return registry;
 }
 
 /** The sources loaded at bootstrap (none before it). */
 export function sourceRegistry(strapi: Core.Strapi): SourceRegistry {
-  return registries.get(strapi) ?? createSourceRegistry(strapi, []);
+  let registry = registries.get(strapi);
+  if (!registry) {
+    registry = createSourceRegistry(strapi, []);
+    registries.set(strapi, registry);
+  }
+  return registry;
 }
 
 export { withAddressBookSources, withCalendarSources } from './backends';
+export { SourceConfigError } from './mapping';
 export type { ContentSource } from './types';

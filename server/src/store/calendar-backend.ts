@@ -83,11 +83,10 @@ async function candidateRows(store: CalendarStore, calendar: CalendarInfo, range
   );
 }
 
-/** What the occurrences API reads: calendars as a viewer may see them, and their events that may occur in a range. */
+/** What the occurrences API reads of the plugin's own calendars: their events that may occur in a range. */
 export function createOccurrenceSource(strapi: Core.Strapi) {
   const store = createCalendarStore(strapi);
   return {
-    findCalendar: (slug: string, viewer: Principal | null) => store.findOf(slug, viewer),
     async candidates(calendar: CalendarInfo, range: TimeRange): Promise<Array<{ documentId: string; data: string }>> {
       return (await candidateRows(store, calendar, range)).map((row) => ({ documentId: row.documentId, data: String(row.icalendar ?? '') }));
     },
