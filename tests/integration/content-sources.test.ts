@@ -207,3 +207,39 @@ describe('a wrong mapping', () => {
     await expect(startTestServer({ pluginConfig: { sources: wrong } })).rejects.toThrow(/"sources".*talks.*fields\.start.*beginsAt/);
   });
 });
+
+describe('a localized collection type', () => {
+  let server: TestServer;
+  let organizer: TestUser;
+  const ANNOUNCEMENT_UID = 'api::announcement.announcement';
+  const localized = [
+    { kind: 'calendar', slug: 'news', name: 'News', contentType: ANNOUNCEMENT_UID, visibility: 'public', owner: ORGANIZER, fields: { summary: 'title', start: 'date' } },
+    { kind: 'calendar', slug: 'nouvelles', name: 'Nouvelles', contentType: ANNOUNCEMENT_UID, visibility: 'public', owner: ORGANIZER, fields: { summary: 'title', start: 'date' }, filter: { locale: 'fr' } },
+  ];
+
+  beforeAll(async () => {
+    server = await startTestServer({ pluginConfig: { sources: localized } });
+    organizer = await createUser(server, { username: ORGANIZER });
+    await server.strapi.plugin('i18n').service('locales').create({ code: 'fr', name: 'French (fr)' });
+    const open = (await server.strapi.documents(ANNOUNCEMENT_UID as never).create({ data: { title: 'Open day', date: '2026-10-03' } as never, locale: 'en', status: 'published' } as never)) as unknown as {
+      documentId: string;
+    };
+    await server.strapi.documents(ANNOUNCEMENT_UID as never).update({ documentId: open.documentId, locale: 'fr', data: { title: 'Journée portes ouvertes', date: '2026-10-03' } as never, status: 'published' } as never);
+  }, 60_000);
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  test('gives one calendar per locale, or the locale the mapping names, with all-day events in each language', async () => {
+    const client = await connectDavClient(server.origin, organizer, 'caldav');
+    const calendars = await client.fetchCalendars();
+    const byName = new Map(calendars.map((calendar) => [String(calendar.displayName), calendar]));
+    expect([...byName.keys()].sort()).toEqual(['News (en)', 'News (fr)', 'Nouvelles']);
+    const summaries = async (name: string) =>
+      (await client.fetchCalendarObjects({ calendar: byName.get(name)! })).flatMap((object) => vevents(String(object.data)).map((event) => `${event.getFirstPropertyValue('summary')} ${String(event.getFirstPropertyValue('dtstart'))}`));
+    expect(await summaries('News (en)')).toEqual(['Open day 2026-10-03']);
+    expect(await summaries('News (fr)')).toEqual(['Journée portes ouvertes 2026-10-03']);
+    expect(await summaries('Nouvelles')).toEqual(['Journée portes ouvertes 2026-10-03']);
+  });
+});

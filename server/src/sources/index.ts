@@ -34,7 +34,14 @@ export function loadSources(strapi: Core.Strapi): SourceRegistry {
  * is wrong, leaving the sources served before in place.
  */
 export function applySources(strapi: Core.Strapi, sources: unknown): SourceRegistry {
-  const checked = checkSources(sources, (uid) => strapi.getModel(uid as never) as unknown as ContentModel | undefined);
+  const getModel = (uid: string) => strapi.getModel(uid as never) as unknown as ContentModel | undefined;
+  const checked = checkSources(sources, getModel);
+  // A source split by group or locale names its collections `<slug>-<group>-<locale>`: no other slug may start so.
+  for (const split of checked) {
+    const splits = (split.kind === 'calendar' && split.groupBy) || (getModel(split.contentType)?.pluginOptions?.i18n?.localized && !split.filter?.locale);
+    const clash = splits ? checked.find((other) => other !== split && other.kind === split.kind && other.slug.startsWith(`${split.slug}-`)) : undefined;
+    if (clash) throw new SourceConfigError(`source "${clash.slug}": the slug may be taken by a calendar of source "${split.slug}", which is split by group or locale into "${split.slug}-..."; choose another`);
+  }
   const registry = createSourceRegistry(strapi, checked);
   registries.set(strapi, registry);
   return registry;

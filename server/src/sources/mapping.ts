@@ -120,7 +120,11 @@ const stringRule = (viaRelation: boolean): FieldRule => ({
 });
 const dateRule: FieldRule = { types: DATE_TYPES, needed: 'a date or datetime attribute', viaRelation: false };
 const timeRule: FieldRule = { types: ['time'], needed: 'a time attribute', viaRelation: false };
-const textRule: FieldRule = { types: TEXT_FORMATS, needed: 'a string, text, richtext or blocks attribute', viaRelation: false };
+const textRule: FieldRule = {
+  types: TEXT_FORMATS,
+  needed: 'a string, text, richtext or blocks attribute',
+  viaRelation: false,
+};
 
 const eventRules: Record<Exclude<keyof EventFieldMapping, 'url'>, FieldRule> = {
   summary: stringRule(false),
@@ -155,7 +159,18 @@ const groupRule: FieldRule = {
   viaRelation: true,
 };
 
-const COMMON_KEYS = ['kind', 'slug', 'name', 'description', 'contentType', 'visibility', 'owner', 'sharedWithRoles', 'filter', 'fields'];
+const COMMON_KEYS = [
+  'kind',
+  'slug',
+  'name',
+  'description',
+  'contentType',
+  'visibility',
+  'owner',
+  'sharedWithRoles',
+  'filter',
+  'fields',
+];
 const CALENDAR_KEYS = [...COMMON_KEYS, 'timezone', 'color', 'groupBy'];
 const FILTER_KEYS = ['status', 'locale', 'where'];
 
@@ -204,10 +219,9 @@ const notAnAttribute = (model: ContentModel): string =>
 const ownAttribute = (model: ContentModel, name: string): ModelAttribute | undefined =>
   Object.prototype.hasOwnProperty.call(model.attributes, name) ? model.attributes[name] : undefined;
 
-/** Where a checked path leads: the attribute, and the relation it goes through when it goes through one. */
+/** Where a checked path leads: the attribute of the entry, or of the related entry. */
 interface ResolvedPath {
   attribute: ModelAttribute;
-  relation: string | null;
 }
 
 /**
@@ -234,11 +248,13 @@ function resolvePath(
     if (attribute.private) return ' is a private attribute, which is never published';
     if (attribute.type === 'relation' && rule.viaRelation) {
       const target = attribute.target ? getModel(attribute.target) : undefined;
-      const example = target ? Object.keys(target.attributes).find((name) => !target.attributes[name].private) : undefined;
+      const example = target
+        ? Object.keys(target.attributes).find((name) => !target.attributes[name].private)
+        : undefined;
       return ` is a relation; name the attribute of ${attribute.target ?? 'the related entry'} to use, e.g. "${first}.${example ?? 'name'}"`;
     }
     const problem = typeProblem(attribute, rule);
-    return problem ? ` ${problem}` : { attribute, relation: null };
+    return problem ? ` ${problem}` : { attribute };
   }
   if (!rule.viaRelation) return ` follows a relation; ${key} needs an attribute of ${model.uid} itself`;
   if (!attribute) return `: "${first}" ${notAnAttribute(model)}`;
@@ -246,12 +262,13 @@ function resolvePath(
   if (attribute.type !== 'relation') return `: "${first}" is ${describe(attribute)}, not a relation`;
   if (!attribute.target) return `: the relation "${first}" has no single target content type`;
   const target = getModel(attribute.target);
-  if (!target) return `: the relation "${first}" points to ${attribute.target}, which is not a content type of this site`;
+  if (!target)
+    return `: the relation "${first}" points to ${attribute.target}, which is not a content type of this site`;
   const related = ownAttribute(target, second);
   if (!related) return `: "${second}" ${notAnAttribute(target)}`;
   if (related.private) return `: "${second}" is a private attribute of ${target.uid}, which is never published`;
   const problem = typeProblem(related, rule);
-  return problem ? `: "${second}" of ${target.uid} ${problem}` : { attribute: related, relation: first };
+  return problem ? `: "${second}" of ${target.uid} ${problem}` : { attribute: related };
 }
 
 function typeProblem(attribute: ModelAttribute, rule: FieldRule): string | null {
@@ -267,11 +284,6 @@ function typeProblem(attribute: ModelAttribute, rule: FieldRule): string | null 
 
 const withoutEmpty = (record: UnknownRecord): UnknownRecord =>
   Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined && value !== null));
-
-interface Collector {
-  problems: string[];
-  add(problem: string): void;
-}
 
 /** Checks a URL pattern: absolute http(s), balanced braces, placeholders that are scalar attributes of the entry. */
 function checkUrlPattern(value: unknown, model: ContentModel, report: (problem: string) => void): void {
@@ -290,9 +302,15 @@ function checkUrlPattern(value: unknown, model: ContentModel, report: (problem: 
     return;
   }
   for (const [, name] of value.matchAll(/\{([^{}]*)\}/g)) {
+    if (name === 'locale' && model.pluginOptions?.i18n?.localized !== true) {
+      report(`fields.url placeholder {locale} needs a localized content type; ${model.uid} is not localized`);
+      continue;
+    }
     if ((ENTRY_PLACEHOLDERS as readonly string[]).includes(name)) continue;
     if (name.includes('.')) {
-      report(`fields.url placeholder {${name}} follows a relation; only attributes of ${model.uid} itself can fill a URL`);
+      report(
+        `fields.url placeholder {${name}} follows a relation; only attributes of ${model.uid} itself can fill a URL`,
+      );
       continue;
     }
     const attribute = PATH.test(name) ? ownAttribute(model, name) : undefined;
@@ -320,7 +338,9 @@ function checkFields(
   const required = kind === 'calendar' ? ['summary', 'start'] : ['fullName'];
   const known = [...Object.keys(rules), 'url'];
   if (!isRecord(value)) {
-    report(`fields must be an object mapping ${required.join(' and ')} (and optionally ${known.filter((name) => !required.includes(name)).join(', ')}) to attributes`);
+    report(
+      `fields must be an object mapping ${required.join(' and ')} (and optionally ${known.filter((name) => !required.includes(name)).join(', ')}) to attributes`,
+    );
     return null;
   }
   let ok = true;
@@ -357,7 +377,7 @@ function checkFields(
     if (resolved.endTime) {
       if (end === 'datetime') {
         fail(`fields.endTime is only read with a date end; fields.end ${quoted(value.end)} is a datetime`);
-      } else if (end === undefined && value.end === undefined && start === 'datetime') {
+      } else if (end === undefined && (value.end === undefined || value.end === null) && start === 'datetime') {
         fail(`fields.endTime needs a date end or a date start; fields.start ${quoted(value.start)} is a datetime`);
       }
     }
@@ -436,15 +456,10 @@ function checkFilter(given: unknown, model: ContentModel, report: (problem: stri
   return ok ? filter : null;
 }
 
-/** Checks one source; problems go to `collector` with the source's label. Returns the typed source when it is valid. */
-function checkSource(
-  given: unknown,
-  label: string,
-  getModel: ModelLookup,
-  collector: Collector,
-): ContentSource | null {
-  const before = collector.problems.length;
-  const report = (problem: string) => collector.add(`${label}: ${problem}`);
+/** Checks one source; its problems are added to `problems` with its label. Returns the typed source when it is valid. */
+function checkSource(given: unknown, label: string, getModel: ModelLookup, problems: string[]): ContentSource | null {
+  const before = problems.length;
+  const report = (problem: string) => problems.push(`${label}: ${problem}`);
   if (!isRecord(given)) {
     report('must be an object with kind, slug, name, contentType, visibility and fields');
     return null;
@@ -463,7 +478,11 @@ function checkSource(
     report(`kind must be "calendar" or "addressbook", got ${quoted(kind)}`);
   }
   const slug = value.slug;
-  if (slug !== undefined && slug !== null && (typeof slug !== 'string' || !SOURCE_SLUG.test(slug) || slug.length > MAX_SOURCE_SLUG_LENGTH)) {
+  if (
+    slug !== undefined &&
+    slug !== null &&
+    (typeof slug !== 'string' || !SOURCE_SLUG.test(slug) || slug.length > MAX_SOURCE_SLUG_LENGTH)
+  ) {
     report(
       `slug ${quoted(slug)} is not URL-safe: lower-case letters, digits, ".", "_" and "-", starting with a letter or digit, at most ${MAX_SOURCE_SLUG_LENGTH} characters`,
     );
@@ -504,7 +523,9 @@ function checkSource(
     if (!model) {
       report(`contentType ${quoted(contentType)} is not a content type of this site`);
     } else if (model.kind !== 'collectionType') {
-      report(`contentType ${quoted(contentType)} is ${model.kind ? `a ${model.kind}` : 'not a content type'}; a collectionType is needed`);
+      report(
+        `contentType ${quoted(contentType)} is ${model.kind ? `a ${model.kind}` : 'not a content type'}; a collectionType is needed`,
+      );
       model = undefined;
     }
   }
@@ -526,7 +547,7 @@ function checkSource(
       }
     }
   }
-  if (collector.problems.length > before || !checkedFields) return null;
+  if (problems.length > before || !checkedFields) return null;
 
   const common = {
     slug: value.slug as string,
@@ -566,7 +587,6 @@ export function checkSources(value: unknown, getModel: ModelLookup): ContentSour
     throw new SourceConfigError(`sources must be a list of calendar and address book sources, got ${got}`);
   }
   const problems: string[] = [];
-  const collector: Collector = { problems, add: (problem) => problems.push(problem) };
   const firstBySlug = new Map<string, number>();
   const sources: ContentSource[] = [];
   value.forEach((entry, index) => {
@@ -575,11 +595,11 @@ export function checkSources(value: unknown, getModel: ModelLookup): ContentSour
     const first = validSlug ? firstBySlug.get(slug) : undefined;
     const label = validSlug && first === undefined ? `source "${slug}"` : `sources[${index}]`;
     if (validSlug && first !== undefined) {
-      collector.add(`${label}: slug "${slug}" is already used by sources[${first}]; slugs must be unique`);
+      problems.push(`${label}: slug "${slug}" is already used by sources[${first}]; slugs must be unique`);
     } else if (validSlug) {
       firstBySlug.set(slug, index);
     }
-    const source = checkSource(entry, label, getModel, collector);
+    const source = checkSource(entry, label, getModel, problems);
     if (source) sources.push(source);
   });
   if (problems.length > 0) throw new SourceConfigError(problems.join('; '));
@@ -666,7 +686,7 @@ function valuesAt(entry: SourceEntry, path: FieldPath | undefined): unknown[] {
 
 const valueAt = (entry: SourceEntry, path: FieldPath | undefined): unknown => valuesAt(entry, path)[0];
 
-/** A value as one line of text, trimmed; null when empty or not text-like. */
+/** A value as text (line breaks as LF, no control characters), trimmed; null when empty or not text-like. */
 function textOf(value: unknown): string | null {
   let text: string | null = null;
   if (typeof value === 'string') text = value;
@@ -686,7 +706,8 @@ function textsAt(entry: SourceEntry, path: FieldPath | undefined): string[] {
 }
 
 function numberOf(value: unknown): number | null {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   return Number.isFinite(number) ? number : null;
 }
 
@@ -800,7 +821,8 @@ function scheduleOf(entry: SourceEntry, source: CalendarSource): Schedule | null
   if (!start) return null;
   const end = fields.end ? momentOf(valueAt(entry, fields.end)) : null;
   const startTime = start.kind === 'date' && fields.startTime ? timeOfDayOf(valueAt(entry, fields.startTime)) : null;
-  const allDay = (fields.allDay ? valueAt(entry, fields.allDay) === true : false) || (start.kind === 'date' && !startTime);
+  const allDay =
+    (fields.allDay ? valueAt(entry, fields.allDay) === true : false) || (start.kind === 'date' && !startTime);
 
   if (allDay) {
     const first = start.kind === 'date' ? start.date : dayOf(start.ms, zone);
@@ -833,7 +855,11 @@ function scheduleOf(entry: SourceEntry, source: CalendarSource): Schedule | null
   }
   if (!inStoredRange(startMs)) return null;
   if (endMs !== null && (endMs < startMs || !inStoredRange(endMs))) endMs = null;
-  return { start: new Date(startMs).toISOString(), end: endMs === null ? null : new Date(endMs).toISOString(), allDay: false };
+  return {
+    start: new Date(startMs).toISOString(),
+    end: endMs === null ? null : new Date(endMs).toISOString(),
+    allDay: false,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -898,8 +924,14 @@ function imageUrlOf(value: unknown, siteOrigin: string | undefined): string | nu
 
 /** Markers standing in for protected text while the Markdown cleanup runs (NUL never stays in entry text). */
 const protect = (stash: string[], text: string): string => `\u0000${stash.push(text) - 1}\u0000`;
-const restore = (stash: string[], text: string): string =>
-  text.replace(/\u0000(\d+)\u0000/g, (_, index: string) => stash[Number(index)] ?? '');
+function restore(stash: string[], text: string): string {
+  let restored = text;
+  // A protected link text may hold protected code: as many passes as there are nested markers.
+  for (let pass = 0; pass <= stash.length && restored.includes('\u0000'); pass++) {
+    restored = restored.replace(/\u0000(\d+)\u0000/g, (_, index: string) => stash[Number(index)] ?? '');
+  }
+  return restored;
+}
 
 const linkText = (text: string, url: string): string => {
   const label = text.trim();
@@ -912,7 +944,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 function markdownInline(line: string, stash: string[]): string {
   let text = line
     // Code spans and backslash escapes are kept as they are written.
-    .replace(/(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g, (_, __, code: string) => protect(stash, code.trim()))
+    .replace(/(`+)([^`]+)\1(?!`)/g, (_, __, code: string) => protect(stash, code.trim()))
     .replace(/\\([!-/:-@[-`{-~])/g, (_, character: string) => protect(stash, character))
     .replace(/!\[([^\]]*)\]\(\s*<?([^\s)>]+)>?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g, (_, alt: string, url: string) =>
       protect(stash, linkText(alt, url)),
@@ -930,12 +962,14 @@ function markdownInline(line: string, stash: string[]): string {
     const before = text;
     text = text
       .replace(/(\*{1,3})(?=\S)([^*]*?\S)\1(?!\*)/g, '$2')
-      .replace(/(^|[^\w])(_{1,3})(?=\S)(.*?\S)\2(?!\w)/g, '$1$3')
-      .replace(/~~(?=\S)(.*?\S)~~/g, '$1');
+      .replace(/(^|[^\w])(_{1,3})(?=\S)([^_]*?\S)\2(?!\w)/g, '$1$3')
+      .replace(/~~(?=\S)([^~]*?\S)~~/g, '$1');
     if (text === before) break;
   }
   return text.replace(/&(amp|lt|gt|quot|apos|nbsp|#39);/g, (_, name: string) => ENTITIES[name] ?? '');
 }
+
+const MAX_MARKDOWN_LINE = 10_000;
 
 /**
  * Markdown (a richtext attribute) as readable plain text. Not a Markdown parser: a conservative cleanup, line by
@@ -950,7 +984,12 @@ export function markdownToText(markdown: string): string {
   for (const [index, line] of lines.entries()) {
     const fenceMatch = /^\s{0,3}(`{3,}|~{3,})/.exec(line);
     if (fence !== null) {
-      if (fenceMatch && fenceMatch[1][0] === fence[0] && fenceMatch[1].length >= fence.length && line.trim() === fenceMatch[1]) {
+      if (
+        fenceMatch &&
+        fenceMatch[1][0] === fence[0] &&
+        fenceMatch[1].length >= fence.length &&
+        line.trim() === fenceMatch[1]
+      ) {
         fence = null;
       } else {
         output.push(line);
@@ -959,6 +998,11 @@ export function markdownToText(markdown: string): string {
     }
     if (fenceMatch) {
       fence = fenceMatch[1];
+      continue;
+    }
+    // A line far longer than prose has is kept as it is, rather than run through every pattern.
+    if (line.length > MAX_MARKDOWN_LINE) {
+      output.push(line);
       continue;
     }
     // Rules, setext heading underlines and table separator rows carry no text.
@@ -987,7 +1031,12 @@ export function markdownToText(markdown: string): string {
 }
 
 const escapeHtml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 
 /** A link target safe to put in HTML: http(s), mailto and tel, absolute; others are left as text. */
 function safeHref(url: unknown, siteOrigin: string | undefined): string | null {
@@ -1091,7 +1140,8 @@ export function blocksToRichText(blocks: unknown, siteOrigin?: string): RichText
     switch (block.type) {
       case 'heading': {
         const inline = inlineOf(childrenOf(block), siteOrigin, 1);
-        const level = typeof block.level === 'number' && block.level >= 1 && block.level <= 6 ? Math.floor(block.level) : 2;
+        const level =
+          typeof block.level === 'number' && block.level >= 1 && block.level <= 6 ? Math.floor(block.level) : 2;
         text = inline.text;
         html = inline.html ? `<h${level}>${inline.html}</h${level}>` : '';
         break;
@@ -1119,7 +1169,11 @@ export function blocksToRichText(blocks: unknown, siteOrigin?: string): RichText
         const alt = typeof image.alternativeText === 'string' ? cleanText(image.alternativeText).trim() : '';
         const src = imageUrlOf({ ...image, formats: undefined }, siteOrigin);
         text = src ? linkText(alt, src) : alt;
-        html = src ? `<p><img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"></p>` : alt ? `<p>${escapeHtml(alt)}</p>` : '';
+        html = src
+          ? `<p><img src="${escapeHtml(src)}" alt="${escapeHtml(alt)}"></p>`
+          : alt
+            ? `<p>${escapeHtml(alt)}</p>`
+            : '';
         break;
       }
       default: {
@@ -1213,7 +1267,7 @@ export function eventTextOf(entry: SourceEntry, source: CalendarSource, options:
     start: schedule.start,
     end: schedule.end,
     allDay: schedule.allDay,
-    timezone: schedule.allDay ? null : source.timezone ?? null,
+    timezone: schedule.allDay ? null : (source.timezone ?? null),
     rrule: null,
     exdates: null,
     eventStatus: null,

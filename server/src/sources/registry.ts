@@ -107,7 +107,7 @@ export function createSourceRegistry(strapi: Core.Strapi, sources: ContentSource
 
   function memberOf(entry: SourceEntry, collection: SourceCollection): SourceMember | null {
     const source = collection.source;
-    const text = source.kind === 'calendar' ? eventTextOf(entry, source) : contactTextOf(entry, source, siteOrigin());
+    const text = source.kind === 'calendar' ? eventTextOf(entry, source, { siteOrigin: siteOrigin(), getModel }) : contactTextOf(entry, source, siteOrigin(), { getModel });
     if (text === null) return null;
     return { name: `${entry.documentId}.${source.kind === 'calendar' ? 'ics' : 'vcf'}`, documentId: entry.documentId, text, etag: sourceEtag(text), lastModified: asDate(entry.updatedAt) };
   }
