@@ -5,7 +5,7 @@ import type { Settings } from './config/settings';
 import { registerAdminActions } from './auth/admin-actions';
 import { grantDefaultPermissions } from './auth/default-permissions';
 import { registerAccountCleanup } from './middlewares/account-cleanup';
-import { loadSources } from './sources';
+import { loadSources, warnOfShadowedCollections } from './sources';
 import { createChangeLog } from './store/change-log';
 import { boundConnectionWait } from './store/outage';
 import { fillSpanClasses } from './store/span-classes';
@@ -32,6 +32,7 @@ export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Pr
   registerAccountCleanup(strapi);
   const filled = await fillSpanClasses(strapi);
   if (filled > 0) strapi.log.info(`caldav: indexed the time spans of ${filled} stored events`);
+  await warnOfShadowedCollections(strapi);
   await grantDefaultPermissions(strapi);
   await registerAdminActions(strapi);
   strapi.log.info(`caldav: CalDAV/CardDAV served under ${basePath}/`);

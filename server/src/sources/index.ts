@@ -5,6 +5,7 @@
 import type { Core } from '@strapi/strapi';
 
 import type { PluginConfig } from '../config';
+import { ADDRESS_BOOK_UID, CALENDAR_UID } from '../uids';
 import { checkSources, SourceConfigError, type ContentModel } from './mapping';
 import { createSourceRegistry, type SourceRegistry } from './registry';
 import { registerSourceTracking } from './tracking';
@@ -26,6 +27,19 @@ export function loadSources(strapi: Core.Strapi): SourceRegistry {
   }
   registerSourceTracking(strapi, () => sourceRegistry(strapi));
   return registry;
+}
+
+/** Own calendars and address books whose slug a source also makes: the source's is served, theirs is hidden. */
+export async function warnOfShadowedCollections(strapi: Core.Strapi): Promise<void> {
+  const registry = sourceRegistry(strapi);
+  for (const [kind, uid] of [['calendar', CALENDAR_UID], ['addressbook', ADDRESS_BOOK_UID]] as const) {
+    const slugs = (await registry.collections(kind)).map((collection) => collection.slug);
+    if (slugs.length === 0) continue;
+    const taken = (await strapi.db.query(uid as never).findMany({ select: ['slug'], where: { slug: { $in: slugs } } })) as Array<{ slug: string }>;
+    for (const { slug } of taken) {
+      strapi.log.warn(`caldav: the ${kind === 'calendar' ? 'calendar' : 'address book'} "${slug}" is hidden by the content source of the same slug; rename one of them`);
+    }
+  }
 }
 
 /**
