@@ -123,6 +123,130 @@ const contacts = [
   },
 ];
 
+// ---------------------------------------------------------------------------------------------------------------
+// The conference: the site's own collection types (src/api), which the plugin shows as the calendar "Talks" and
+// the address book "Speakers" (config/plugins.ts).
+
+const conferenceRooms = ['Main hall', 'Room A', 'Workshop lab'];
+
+const conferenceSpeakers = [
+  { name: 'Mira Okafor', email: 'mira.okafor@example.com', phone: '+49 30 5550 1001', company: 'Open Calendar Foundation', jobTitle: 'Director' },
+  { name: 'Jonas Weber', email: 'jonas.weber@example.com', phone: '+49 89 5550 1002', company: 'Syncwerk GmbH', jobTitle: 'Staff engineer' },
+  { name: 'Priya Raman', email: 'priya.raman@example.com', company: 'Timezone Labs', jobTitle: 'Developer advocate' },
+  { name: 'Lucía Fernández', email: 'lucia.fernandez@example.com', phone: '+34 91 555 0104', company: 'Contactos SL', jobTitle: 'Product manager' },
+];
+
+/** A blocks value (the blocks editor's JSON) of plain paragraphs. */
+const paragraphs = (...texts) => texts.map((text) => ({ type: 'paragraph', children: [{ type: 'text', text }] }));
+
+/** The sessions, from next week on; `published: false` stays a draft, which the calendars leave out. */
+function conferenceSessions() {
+  const tz = 'Europe/Berlin';
+  const monday = mondayOfThisWeek();
+  const at = (offset, time, minutes) => {
+    const startsAt = zoned(isoDate(Date.parse(monday) + offset * DAY), time, tz);
+    return { startsAt, endsAt: plusMinutes(startsAt, minutes) };
+  };
+  return [
+    {
+      title: 'Opening keynote: calendars for everyone',
+      slug: 'opening-keynote',
+      ...at(7, '09:00', 60),
+      track: 'Keynote',
+      room: 'Main hall',
+      speakers: ['Mira Okafor'],
+      abstract: paragraphs('Why open calendar standards still matter, and what a content site gains by speaking them.'),
+    },
+    {
+      title: 'CalDAV in practice: what clients really send',
+      slug: 'caldav-in-practice',
+      ...at(7, '11:00', 45),
+      track: 'Talk',
+      room: 'Room A',
+      speakers: ['Jonas Weber'],
+      abstract: paragraphs(
+        'A tour of the requests Apple Calendar, Thunderbird and DAVx5 make, and the answers that keep them happy.',
+        'Bring a laptop if you want to follow along with the traffic captures.',
+      ),
+    },
+    {
+      title: 'Workshop: a booking site on Strapi',
+      slug: 'booking-site-workshop',
+      ...at(9, '13:00', 180),
+      track: 'Workshop',
+      room: 'Workshop lab',
+      speakers: ['Jonas Weber', 'Lucía Fernández'],
+      abstract: paragraphs('Model rooms, slots and bookings in Strapi and publish them as calendars people subscribe to.'),
+    },
+    {
+      title: 'Time zones without tears',
+      slug: 'time-zones-without-tears',
+      ...at(14, '10:00', 45),
+      track: 'Talk',
+      room: 'Room A',
+      speakers: ['Priya Raman'],
+      abstract: paragraphs('Floating times, DST gaps and recurring events: the bugs everyone ships once.'),
+    },
+    {
+      title: 'Address books that stay in sync',
+      slug: 'address-books-in-sync',
+      ...at(16, '15:30', 45),
+      track: 'Talk',
+      room: 'Main hall',
+      speakers: ['Lucía Fernández'],
+      abstract: paragraphs('vCard versions, photos and groups across CardDAV clients.'),
+    },
+    {
+      title: 'Closing keynote: the next ten years of open standards',
+      slug: 'closing-keynote',
+      ...at(21, '16:00', 60),
+      track: 'Keynote',
+      room: 'Main hall',
+      speakers: ['Mira Okafor', 'Priya Raman'],
+      abstract: paragraphs('A look ahead, and an open floor for questions.'),
+    },
+    {
+      title: 'Lightning talks (line-up to be announced)',
+      slug: 'lightning-talks',
+      ...at(22, '17:00', 60),
+      track: 'Talk',
+      room: 'Room A',
+      speakers: [],
+      published: false,
+    },
+  ];
+}
+
+/** Makes the entries of a collection type while it has none: what an editor renames or deletes stays so. */
+async function ensureEntries(strapi, uid, entries) {
+  if ((await strapi.db.query(uid).count()) > 0) return;
+  for (const { status, ...data } of entries) await strapi.documents(uid).create({ data, ...(status ? { status } : {}) });
+}
+
+/** documentIds by name (`field`) of the entries of a collection type. */
+async function idsByName(strapi, uid, field) {
+  const rows = await strapi.db.query(uid).findMany({ select: ['documentId', field] });
+  return new Map(rows.map((row) => [row[field], row.documentId]));
+}
+
+/** The rooms, the speakers and the sessions, which name their room and speakers. */
+async function seedConference(strapi) {
+  await ensureEntries(strapi, 'api::room.room', conferenceRooms.map((name) => ({ name })));
+  await ensureEntries(strapi, 'api::speaker.speaker', conferenceSpeakers);
+  const roomIds = await idsByName(strapi, 'api::room.room', 'name');
+  const speakerIds = await idsByName(strapi, 'api::speaker.speaker', 'name');
+  await ensureEntries(
+    strapi,
+    'api::session.session',
+    conferenceSessions().map(({ room, speakers, published = true, ...session }) => ({
+      ...session,
+      room: roomIds.get(room) ?? null,
+      speakers: speakers.map((name) => speakerIds.get(name)).filter(Boolean),
+      status: published ? 'published' : undefined,
+    })),
+  );
+}
+
 async function ensureUser(strapi, { username, password }) {
   const existing = await strapi.db.query('plugin::users-permissions.user').findOne({ where: { username } });
   if (existing) return { ...existing, created: false };
@@ -193,6 +317,8 @@ async function seed(strapi, { admin, users }) {
   if (second && !(await shares.findOne({ where: { calendar: { documentId: work.documentId }, user: { id: second.id } } }))) {
     await collections.createShare({ calendar: work.documentId, user: second.documentId, access: 'read' });
   }
+
+  await seedConference(strapi);
 }
 
-module.exports = { seed, zoned };
+module.exports = { seed, zoned, conferenceSessions, conferenceSpeakers };

@@ -90,9 +90,15 @@ async function main() {
                    ${demoAdmin.email} / ${demoAdmin.password}
   DAV base URL     ${origin}${basePath}/
   Discovery        ${origin}/.well-known/caldav  and  ${origin}/.well-known/carddav
-  DAV users        ${owner.username} / ${owner.password}   (calendars "Work" and "Events", address book "Contacts")
+  DAV users        ${owner.username} / ${owner.password}   (calendars "Work", "Events" and "Talks", address books "Contacts" and "Speakers")
                    ${second.username} / ${second.password}   ("Work" is shared with them, read-only)
   Public feed      ${origin}${basePath}/feeds/events.ics   (webcal://${host}:${port}${basePath}/feeds/events.ics)
+  Talks (content)  ${origin}${basePath}/calendars/${owner.username}/talks/   (the published Sessions, read-only)
+                   public feed ${origin}${basePath}/feeds/talks.ics
+  Tracks (content) ${origin}${basePath}/calendars/${second.username}/tracks-keynote/   (and tracks-talk/, tracks-workshop/: the
+                   Sessions by track, in every user's home)
+  Speakers         ${origin}${basePath}/addressbooks/${owner.username}/speakers/   (the Speakers, read-only)
+                   Edit them in the admin panel: Content Manager > Session, Room, Speaker.
   Occurrences API  ${origin}/api/caldav/occurrences?calendar=events&start=${new Date().toISOString().slice(0, 10)}&end=${new Date(Date.now() + 30 * 86400000).toISOString().slice(0, 10)}
 
   Data is kept in ${path.relative(repoDir, app.config.get('database.connection.connection.filename'))}. Stop with Ctrl-C.

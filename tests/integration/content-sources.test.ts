@@ -2,7 +2,12 @@
  * Content sources: a site's own collection types (conference sessions, speakers) shown as read-only calendars and
  * address books by field mapping, kept in sync as editors change the entries.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 import ICAL from 'ical.js';
+import sharp from 'sharp';
 
 import { syncCollection } from '../harness/calendar-state';
 import { connectDavClient, davClient, propfindBody, readMultistatus } from '../harness/dav';
@@ -51,7 +56,7 @@ const sources = [
     contentType: SPEAKER_UID,
     visibility: 'private',
     owner: ORGANIZER,
-    fields: { fullName: 'name', email: 'email', phone: 'phone', organization: 'company', title: 'jobTitle' },
+    fields: { fullName: 'name', email: 'email', phone: 'phone', organization: 'company', title: 'jobTitle', photo: 'photo' },
   },
 ];
 
@@ -122,7 +127,9 @@ describe('collection types shown as calendars and address books', () => {
     const put = await dav.put(`${talksPath}new.ics`, 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//x//EN\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260914T080000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n');
     expect(put.status).toBe(403);
     expect((await dav.delete(`${talksPath}${keynoteId}.ics`)).status).toBe(403);
-    expect((await dav.get(`${talksPath}${keynoteId}.ics`)).status).toBe(200);
+    const get = await dav.get(`${talksPath}${keynoteId}.ics`);
+    expect(get.status).toBe(200);
+    expect(get.headers.get('etag')).toMatch(/^"[A-Za-z0-9_-]+"$/);
   });
 
   test('anyone may read the public calendar; the private grouped one is shown to the role it is shared with', async () => {
@@ -198,6 +205,27 @@ describe('collection types shown as calendars and address books', () => {
     expect(String(cards[0].data)).toMatch(/FN:Ada Lovelace/);
     expect(String(cards[0].data)).toMatch(/EMAIL[^:]*:ada@example.com/);
     expect(String(cards[0].data)).toMatch(/ORG:Engines Ltd/);
+  });
+
+  test("a speaker's photo from the media library is the contact's inline photo, and changing it syncs", async () => {
+    const dav = davClient(server.origin, organizer);
+    const bookPath = `/dav/addressbooks/${ORGANIZER}/speakers/`;
+    const before = await syncCollection(dav, bookPath, '');
+    const jpeg = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#ff0000' } }).jpeg().toBuffer();
+    const directory = mkdtempSync(path.join(tmpdir(), 'speaker-'));
+    writeFileSync(path.join(directory, 'ada.jpg'), jpeg);
+    const [file] = (await server.strapi.plugin('upload').service('upload').upload({
+      data: { fileInfo: { name: 'ada.jpg' } },
+      files: { filepath: path.join(directory, 'ada.jpg'), originalFilename: 'ada.jpg', mimetype: 'image/jpeg', size: jpeg.length },
+    })) as Array<{ id: number }>;
+    const ada = (await server.strapi.documents(SPEAKER_UID as never).findFirst({ filters: { name: 'Ada Lovelace' } as never })) as unknown as { documentId: string };
+    await server.strapi.documents(SPEAKER_UID as never).update({ documentId: ada.documentId, data: { photo: file.id } as never } as never);
+    const after = await syncCollection(dav, bookPath, before.token);
+    expect([...after.present.keys()]).toEqual([`${ada.documentId}.vcf`]);
+    const text = (await dav.get(`${bookPath}${ada.documentId}.vcf`)).text.replace(/\r\n[ \t]/g, '');
+    const photoLine = text.split('\r\n').find((line) => line.startsWith('PHOTO'));
+    expect(photoLine).toMatch(/^PHOTO;(ENCODING=b;TYPE=JPEG|TYPE=JPEG;ENCODING=b)/i);
+    expect((await sharp(Buffer.from(photoLine!.slice(photoLine!.indexOf(':') + 1), 'base64')).metadata()).format).toBe('jpeg');
   });
 });
 

@@ -904,11 +904,17 @@ function urlFromPattern(pattern: string | undefined, entry: SourceEntry): string
   }
 }
 
+/** Where a caller puts a media file's bytes as a data: URI for the vCard to carry them inline. */
+export const INLINE_PHOTO = 'inlinePhoto';
+
 /** A media value's image URL: a small rendition when the file has one, else the file; null for other files. */
 function imageUrlOf(value: unknown, siteOrigin: string | undefined): string | null {
   const file = Array.isArray(value) ? value[0] : value;
   if (!isRecord(file)) return null;
   if (typeof file.mime === 'string' && !file.mime.toLowerCase().startsWith('image/')) return null;
+  // The image's bytes, when the caller read them (INLINE_PHOTO): clients show an inline photo, not all fetch a URL.
+  const inline = file[INLINE_PHOTO];
+  if (typeof inline === 'string' && inline.startsWith('data:image/')) return inline;
   const formats = isRecord(file.formats) ? file.formats : {};
   const candidates = [formats.small, formats.thumbnail].map((format) => (isRecord(format) ? format.url : undefined));
   for (const url of [...candidates, file.url]) {

@@ -5,10 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 
+import { etagOf } from '../store/event-data';
+
 import type { Core } from '@strapi/strapi';
 
 import { SOURCE_STATE_UID } from '../uids';
-import { eventTextOf, contactTextOf, groupsOf, sourcePopulate, sourceUid, type ContentModel, type SourceEntry } from './mapping';
+import { photoAsDataUri } from '../store/contact-photos';
+import { eventTextOf, contactTextOf, groupsOf, INLINE_PHOTO, sourcePopulate, sourceUid, type ContentModel, type SourceEntry } from './mapping';
 import type { ContentSource } from './types';
 
 export interface SourceCollection {
@@ -34,8 +37,12 @@ export interface SourceMember {
 
 const collectionKey = (kind: string, slug: string): string => `src-${createHash('sha256').update(`${kind}\u0000${slug}`).digest('base64url').slice(0, 24)}`;
 
-/** The etag of generated text: it changes exactly when the text does (a related entry's rename included). */
-export const sourceEtag = (text: string): string => `"${createHash('sha256').update(text).digest('base64url').slice(0, 27)}"`;
+/** The etag of generated text (unquoted, as the DAV layer takes them): it changes exactly when the text does. */
+export const sourceEtag = (text: string): string => etagOf(text);
+
+/** A contact's photo is a small rendition inlined in the vCard, as for the plugin's own contacts. */
+const MAX_INLINE_PHOTO_BYTES = 256 * 1024;
+const MAX_REMEMBERED_PHOTOS = 500;
 
 const asDate = (value: unknown): Date => (value instanceof Date ? value : new Date(String(value)));
 
@@ -94,16 +101,35 @@ export function createSourceRegistry(strapi: Core.Strapi, sources: ContentSource
     const conditions: Record<string, unknown> = { ...(source.filter?.where ?? {}), ...where };
     if (model?.options?.draftAndPublish) conditions.publishedAt = source.filter?.status === 'draft' ? { $null: true } : { $notNull: true };
     if (source.filter?.locale) conditions.locale = source.filter.locale;
-    return (await strapi.db.query(source.contentType as never).findMany({
+    const entries = (await strapi.db.query(source.contentType as never).findMany({
       where: conditions,
       populate: sourcePopulate(source, getModel),
       orderBy: { documentId: 'asc' },
     })) as SourceEntry[];
+    return Promise.all(entries.map((entry) => withInlinePhoto(entry, source)));
   }
 
   const belongsTo = (entry: SourceEntry, collection: SourceCollection): boolean =>
     (collection.locale === null || entry.locale === collection.locale) &&
     (collection.group === null || (collection.source.kind === 'calendar' && groupsOf(entry, collection.source).some((group) => group.key === collection.group)));
+
+  /** Photos read as data: URIs, by file id and URL (a replaced file has another URL), so each is read once. */
+  const photos = new Map<string, string | null>();
+  async function withInlinePhoto(entry: SourceEntry, source: ContentSource): Promise<SourceEntry> {
+    const attribute = source.kind === 'addressbook' ? source.fields.photo : undefined;
+    const value = attribute ? entry[attribute] : undefined;
+    const file = Array.isArray(value) ? value[0] : value;
+    if (!attribute || typeof file !== 'object' || file === null) return entry;
+    const { id, url } = file as { id?: unknown; url?: unknown };
+    if (typeof id !== 'number') return entry;
+    const cacheKey = `${id}:${String(url)}`;
+    if (!photos.has(cacheKey)) {
+      if (photos.size >= MAX_REMEMBERED_PHOTOS) photos.delete(photos.keys().next().value as string);
+      photos.set(cacheKey, await photoAsDataUri(strapi, id, MAX_INLINE_PHOTO_BYTES));
+    }
+    const inline = photos.get(cacheKey);
+    return inline ? { ...entry, [attribute]: { ...(file as object), [INLINE_PHOTO]: inline } } : entry;
+  }
 
   function memberOf(entry: SourceEntry, collection: SourceCollection): SourceMember | null {
     const source = collection.source;
