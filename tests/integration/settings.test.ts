@@ -26,8 +26,9 @@ afterAll(async () => {
 });
 
 interface Described {
-  values: { maxResourceSize: number; feeds: { pastDays: number | null; futureDays: number | null; refreshMinutes: number } };
+  values: { maxResourceSize: number; feeds: { pastDays: number | null; futureDays: number | null; refreshMinutes: number }; sources: unknown[] };
   saved: string[];
+  rejectedSources: unknown;
   defaults: { feeds: { refreshMinutes: number } };
   fixed: { basePath: string };
 }
@@ -46,6 +47,9 @@ test('shows the settings in force, the config file values and the fixed ones', a
   expect(data.values.feeds.refreshMinutes).toBe(60);
   expect(data.saved).toEqual([]);
   expect(data.fixed.basePath).toBe('/dav');
+  // Content sources are edited here too (tests/integration/settings-sources.test.ts); the config file has none.
+  expect(data.values.sources).toEqual([]);
+  expect(data.rejectedSources).toBeNull();
 });
 
 test('a saved feed setting changes the feed at once; null puts it back', async () => {

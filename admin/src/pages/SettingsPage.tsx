@@ -5,10 +5,12 @@ import { useIntl } from 'react-intl';
 
 import type { EditableSettings, SettingsDescription } from '../../../server/src/config/settings';
 import { PLUGIN_ID } from '../pluginId';
+import { SourcesSection } from './settings/SourcesSection';
 
 /**
  * The plugin's settings page: values saved here apply over the site's config file at once (see
  * server/src/config/settings.ts); where the plugin is mounted stays in the config file and is shown read-only.
+ * Content sources have a section of their own, saved source by source (settings/SourcesSection.tsx).
  */
 
 type Described = SettingsDescription;
@@ -121,10 +123,13 @@ export default function SettingsPage() {
     );
   }
 
+  // Content sources are saved by their own section; Save and the reset are for the other settings.
+  const { sources: _sources, ...others } = draft;
   const setFeeds = (part: Partial<EditableSettings['feeds']>) => setDraft({ ...draft, feeds: { ...draft.feeds, ...part } });
   const setThrottle = (part: Partial<EditableSettings['loginThrottle']>) =>
     setDraft({ ...draft, loginThrottle: { ...draft.loginThrottle, ...part } });
-  const resetAll = Object.fromEntries(described.saved.map((key) => [key, null]));
+  const savedOthers = described.saved.filter((key) => key !== 'sources');
+  const resetAll = Object.fromEntries(savedOthers.map((key) => [key, null]));
 
   return (
     <Layouts.Root>
@@ -132,12 +137,12 @@ export default function SettingsPage() {
         title={t('title', 'CalDAV & CardDAV')}
         subtitle={t('subtitle', 'Saved values apply at once and take precedence over config/plugins.')}
         primaryAction={
-          <Button loading={saving} onClick={() => save(draft)}>
+          <Button loading={saving} onClick={() => save(others)}>
             {t('save', 'Save')}
           </Button>
         }
         secondaryAction={
-          described.saved.length > 0 ? (
+          savedOthers.length > 0 ? (
             <Button variant="tertiary" disabled={saving} onClick={() => save(resetAll)}>
               {t('reset', 'Use the config file values')}
             </Button>
@@ -195,6 +200,14 @@ export default function SettingsPage() {
               </Field.Root>
             </Cell>
           </Section>
+
+          <SourcesSection
+            described={described}
+            onSaved={(next) => {
+              setDescribed(next);
+              setDraft((current) => (current ? { ...current, sources: next.values.sources } : next.values));
+            }}
+          />
 
           <Section title={t('limits', 'Limits and retention')}>
             <Cell col={6}>

@@ -1,7 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Context } from 'koa';
 
-import { SettingsInputError, type Settings } from '../config/settings';
+import { describeSourceOptions, SettingsInputError, type Settings } from '../config/settings';
 
 export default ({ strapi }: { strapi: Core.Strapi }) => {
   const settings = () => strapi.plugin('caldav').service('settings') as Settings;
@@ -20,6 +20,11 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
         throw error;
       }
       ctx.body = { data: settings().describe() };
+    },
+
+    /** The collection types a content source can show, with their attributes, and the roles and locales to choose from. */
+    async contentTypes(ctx: Context): Promise<void> {
+      ctx.body = { data: await describeSourceOptions(strapi) };
     },
   };
 };

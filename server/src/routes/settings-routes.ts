@@ -8,6 +8,8 @@ const routes: FeatureRoutes = {
   admin: [
     { method: 'GET', path: '/settings', handler: 'settings.read', config: { policies: [canManage] } },
     { method: 'PUT', path: '/settings', handler: 'settings.update', config: { policies: [canManage] } },
+    // What the content sources form offers: collection types with their attributes, roles, locales.
+    { method: 'GET', path: '/settings/content-types', handler: 'settings.contentTypes', config: { policies: [canManage] } },
   ],
 };
 
