@@ -50,6 +50,17 @@ const sources = [
     groupBy: 'track',
   },
   {
+    kind: 'calendar',
+    slug: 'schedule',
+    name: 'Schedule',
+    contentType: SESSION_UID,
+    visibility: 'public',
+    owner: ORGANIZER,
+    timezone: 'Europe/Berlin',
+    fields: { summary: 'title', start: 'day', startTime: 'startTime', endTime: 'endTime', description: 'notes' },
+    filter: { where: { track: 'Talk' } },
+  },
+  {
     kind: 'addressbook',
     slug: 'speakers',
     name: 'Speakers',
@@ -141,6 +152,34 @@ describe('collection types shown as calendars and address books', () => {
     expect(names).toEqual(expect.arrayContaining(['Tracks – Keynote', 'Tracks – Workshop', 'Tracks – Talk']));
     const keynotes = await davClient(server.origin, attendee).propfind(`/dav/calendars/${attendee.username}/tracks-keynote/`, '1', propfindBody('d:getetag'));
     expect(readMultistatus(keynotes.text).map((entry) => entry.href.split('/').pop()).filter((name) => name)).toEqual([`${keynoteId}.ics`]);
+  });
+
+  test('a date with times of day in the calendar zone, and Markdown notes as plain text', async () => {
+    const evening = (await sessions().create({
+      data: {
+        title: 'Evening talk',
+        day: '2026-10-24',
+        startTime: '19:30:00.000',
+        endTime: '21:00:00.000',
+        track: 'Talk',
+        notes: '## Agenda\n\n- **Intro** by the *host*\n- [Slides](https://example.org/slides)',
+      } as never,
+      status: 'published',
+    })) as unknown as { documentId: string };
+    const text = (await davClient(server.origin, organizer).get(`/dav/calendars/${ORGANIZER}/schedule/${evening.documentId}.ics`)).text;
+    const [event] = vevents(text);
+    expect(event.getFirstProperty('dtstart')?.getParameter('tzid')).toBe('Europe/Berlin');
+    expect(String(event.getFirstPropertyValue('dtstart'))).toBe('2026-10-24T19:30:00');
+    expect(String(event.getFirstPropertyValue('dtend'))).toBe('2026-10-24T21:00:00');
+    const description = String(event.getFirstPropertyValue('description'));
+    expect(description).toContain('Agenda');
+    expect(description).toContain('- Intro by the host');
+    expect(description).toContain('Slides (https://example.org/slides)');
+    expect(description).not.toMatch(/[*#]/);
+    const occurrences = (await (await fetch(`${server.origin}/api/caldav/occurrences?calendar=schedule&start=2026-10-24&end=2026-10-25&tz=UTC`)).json()) as {
+      data: Array<{ start: string; end: string }>;
+    };
+    expect(occurrences.data.map((occurrence) => [occurrence.start, occurrence.end])).toEqual([['2026-10-24T17:30:00.000Z', '2026-10-24T19:00:00.000Z']]);
   });
 
   test("the public calendar has a feed and is in the occurrences API; the private one in neither for visitors", async () => {
