@@ -19,11 +19,11 @@ import {
   Typography,
 } from '@strapi/design-system';
 
-import { timeZones } from '../pages/time';
 import type { Translate } from '../pages/translate';
 import { errorMessage } from '../pages/workspace-api';
 import { useCalendarAdminApi, type CalendarDetails, type CalendarFieldsInput, type CalendarPermissions } from './CalendarAdminApi';
 import { CalendarLinks } from './CalendarLinks';
+import { TimeZoneCombobox } from './TimeZoneCombobox';
 import { ImportSection } from './ImportSection';
 import { ShareSection, useSharingCandidates } from './ShareSection';
 
@@ -87,9 +87,7 @@ export function CalendarSettingsPanel({ target, allowed, onChanged, onClose, t }
   const [busy, setBusy] = React.useState(false);
   const [confirmDelete, setConfirmDelete] = React.useState(false);
   const [tab, setTab] = React.useState('settings');
-  const [zoneText, setZoneText] = React.useState('');
   const [ownerText, setOwnerText] = React.useState('');
-  const zones = React.useMemo(() => timeZones(), []);
   // Once created, the new calendar's panel shows its sharing and links like any other's.
   const isNew = target.kind === 'new' && calendar === null;
   const editable = isNew ? allowed.canCreate : allowed.canUpdate;
@@ -98,7 +96,6 @@ export function CalendarSettingsPanel({ target, allowed, onChanged, onClose, t }
   const show = React.useCallback((details: CalendarDetails) => {
     setCalendar(details);
     setForm(formOf(details));
-    setZoneText(details.timezone ?? '');
     setOwnerText(details.owner?.username ?? '');
   }, []);
 
@@ -185,26 +182,7 @@ export function CalendarSettingsPanel({ target, allowed, onChanged, onClose, t }
         <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
           <Field.Root name="timezone" hint={t('calendarPanel.field.timezoneHint', 'New events get this time zone; apps show it as the calendar\'s.')}>
             <Field.Label>{t('calendarPanel.field.timezone', 'Time zone')}</Field.Label>
-            <Combobox
-              value={form.timezone || undefined}
-              textValue={zoneText}
-              onTextValueChange={setZoneText}
-              disabled={!editable}
-              onClear={() => {
-                set('timezone', '');
-                setZoneText('');
-              }}
-              onChange={(value?: string) => {
-                set('timezone', value ?? '');
-                setZoneText(value ?? '');
-              }}
-            >
-              {zones.map((zone) => (
-                <ComboboxOption key={zone} value={zone}>
-                  {zone}
-                </ComboboxOption>
-              ))}
-            </Combobox>
+            <TimeZoneCombobox value={form.timezone} disabled={!editable} onChange={(zone) => set('timezone', zone)} />
             <Field.Hint />
           </Field.Root>
         </Grid.Item>

@@ -5,8 +5,6 @@ import {
   Box,
   Button,
   Checkbox,
-  Combobox,
-  ComboboxOption,
   Dialog,
   Field,
   Flex,
@@ -19,7 +17,8 @@ import {
   Typography,
 } from '@strapi/design-system';
 
-import { addDays, browserTimeZone, localDateTime, timesOf, timeZones, type Times } from '../pages/time';
+import { addDays, browserTimeZone, localDateTime, timesOf, type Times } from '../pages/time';
+import { TimeZoneCombobox } from './TimeZoneCombobox';
 import type { Translate } from '../pages/translate';
 import { errorMessage, isConflict, type Calendar, type EventFields, type Occurrence, type Scope, type WorkspaceApi } from '../pages/workspace-api';
 import { RecurrenceEditor } from './RecurrenceEditor';
@@ -123,9 +122,7 @@ export function EventPanel({ target, calendars, api, allowed, onDone, onConflict
   const [busy, setBusy] = React.useState(false);
   const [asking, setAsking] = React.useState<{ action: 'save' | 'delete'; publish: boolean } | null>(null);
   const [confirmDelete, setConfirmDelete] = React.useState(false);
-  const zones = React.useMemo(() => timeZones(), []);
   // The combobox shows the text typed so far; the chosen zone is the form's.
-  const [zoneText, setZoneText] = React.useState(form.timezone);
 
   const occurrence = target.kind === 'edit' ? target.occurrence : null;
   const editable = occurrence ? allowed.canUpdate : allowed.canCreate;
@@ -266,22 +263,7 @@ export function EventPanel({ target, calendars, api, allowed, onDone, onConflict
               {!form.allDay && (
                 <Field.Root name="timezone" hint={t('workspace.field.timezoneHint', 'Times above are in your browser\'s time zone; the event keeps this one for calendar apps.')}>
                   <Field.Label>{t('workspace.field.timezone', 'Time zone')}</Field.Label>
-                  <Combobox
-                    value={form.timezone}
-                    textValue={zoneText}
-                    onTextValueChange={setZoneText}
-                    disabled={!editable}
-                    onChange={(value?: string) => {
-                      set('timezone', value ?? '');
-                      setZoneText(value ?? '');
-                    }}
-                  >
-                    {zones.map((zone) => (
-                      <ComboboxOption key={zone} value={zone}>
-                        {zone}
-                      </ComboboxOption>
-                    ))}
-                  </Combobox>
+                  <TimeZoneCombobox value={form.timezone} clearable={false} disabled={!editable} onChange={(zone) => set('timezone', zone)} />
                   <Field.Hint />
                 </Field.Root>
               )}

@@ -4,8 +4,6 @@ import {
   Badge,
   Box,
   Button,
-  Combobox,
-  ComboboxOption,
   Dialog,
   Field,
   Flex,
@@ -31,7 +29,7 @@ import { Pencil, Plus, Trash } from '@strapi/icons';
 import { useFetchClient, useNotification } from '@strapi/strapi/admin';
 
 import type { SettingsDescription, SourceAttribute, SourceContentType, SourceOptions } from '../../../../server/src/config/settings';
-import { timeZones } from '../time';
+import { TimeZoneCombobox } from '../../components/TimeZoneCombobox';
 import { useT, type Translate } from '../translate';
 import { errorMessage } from '../workspace-api';
 import { fieldsOf, filterableAttributes, GROUP_RULE, pathsFor, typeOfPath, urlPlaceholders, type MappedField, type SourceKind } from './source-fields';
@@ -225,8 +223,6 @@ interface SourceModalProps {
 function SourceModal({ initial, isNew, options, busy, error, onDismissError, onSave, onClose, t }: SourceModalProps) {
   const [form, setForm] = React.useState<SourceForm>(initial);
   const [slugTouched, setSlugTouched] = React.useState(!isNew);
-  const [zoneText, setZoneText] = React.useState(initial.timezone);
-  const zones = React.useMemo(() => timeZones(), []);
   const errorBox = React.useRef<HTMLDivElement>(null);
   const contentType = options.contentTypes.find((candidate) => candidate.uid === form.contentType);
 
@@ -531,25 +527,7 @@ function SourceModal({ initial, isNew, options, busy, error, onDismissError, onS
                     4,
                     <Field.Root hint={t('settings.sources.timezone.hint', 'Of time attributes, and the calendar\'s own')}>
                       <Field.Label>{t('settings.sources.timezone', 'Time zone')}</Field.Label>
-                      <Combobox
-                        value={form.timezone || undefined}
-                        textValue={zoneText}
-                        onTextValueChange={setZoneText}
-                        onClear={() => {
-                          set('timezone', '');
-                          setZoneText('');
-                        }}
-                        onChange={(value?: string) => {
-                          set('timezone', value ?? '');
-                          setZoneText(value ?? '');
-                        }}
-                      >
-                        {zones.map((zone) => (
-                          <ComboboxOption key={zone} value={zone}>
-                            {zone}
-                          </ComboboxOption>
-                        ))}
-                      </Combobox>
+                      <TimeZoneCombobox value={form.timezone} onChange={(zone) => set('timezone', zone)} />
                       <Field.Hint />
                     </Field.Root>,
                   )}
