@@ -10,6 +10,7 @@ import { createSchema, tables } from '../store/sql';
 import { createAppPasswordStore } from './app-passwords';
 import { parseAuthorization } from './credentials';
 import { createLoginThrottle } from './login-throttle';
+import type { PasswordVerifier } from './password-hash';
 
 interface UserRow {
   id: number;
@@ -120,7 +121,7 @@ export function createPrincipalAuthenticator(strapi: Core.Strapi) {
       where: { provider: 'local', $or: [{ email: identifier.toLowerCase() }, { username: identifier }] },
     })) as UserRow | null;
     if (!user || !user.password || !isActive(user)) return null;
-    const valid = (await strapi.plugin('users-permissions').service('user').validatePassword(password, user.password)) as boolean;
+    const valid = await (strapi.plugin('caldav').service('passwords') as PasswordVerifier).verify(password, user.password);
     if (!valid) return null;
     remember(key, user);
     return toPrincipal(user);
