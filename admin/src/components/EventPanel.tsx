@@ -20,7 +20,17 @@ import {
 import { addDays, browserTimeZone, localDateTime, timesOf, type Times } from '../pages/time';
 import { TimeZoneCombobox } from './TimeZoneCombobox';
 import type { Translate } from '../pages/translate';
-import { errorMessage, isConflict, type Calendar, type EventFields, type Occurrence, type Scope, type WorkspaceApi } from '../pages/workspace-api';
+import {
+  errorMessage,
+  isConflict,
+  type Attendee,
+  type Calendar,
+  type EventFields,
+  type Occurrence,
+  type Organizer,
+  type Scope,
+  type WorkspaceApi,
+} from '../pages/workspace-api';
 import { RecurrenceEditor } from './RecurrenceEditor';
 import { ScopeDialog } from './ScopeDialog';
 
@@ -115,6 +125,97 @@ const statusBadge = (status: Occurrence['status'], t: Translate) =>
   ) : (
     <Badge>{t('workspace.status.modified', 'Modified since published')}</Badge>
   );
+
+/** An attendee's answer (PARTSTAT); a value no calendar standard defines is shown as written. */
+function answerBadge(partstat: string, t: Translate) {
+  switch (partstat) {
+    case 'ACCEPTED':
+      return <Badge variant="success">{t('workspace.attendees.accepted', 'Accepted')}</Badge>;
+    case 'DECLINED':
+      return <Badge variant="danger">{t('workspace.attendees.declined', 'Declined')}</Badge>;
+    case 'TENTATIVE':
+      return <Badge variant="warning">{t('workspace.attendees.tentative', 'Tentative')}</Badge>;
+    case 'DELEGATED':
+      return <Badge variant="secondary">{t('workspace.attendees.delegated', 'Delegated')}</Badge>;
+    case 'NEEDS-ACTION':
+      return <Badge>{t('workspace.attendees.needsAction', 'Awaiting answer')}</Badge>;
+    default:
+      return <Badge>{partstat}</Badge>;
+  }
+}
+
+/** The SCHEDULE-STATUS codes saying the invitation did not reach the attendee (RFC 6638: 3.x refused, 5.x failed). */
+function undeliveredCodes(scheduleStatus: string | null): string[] {
+  return (scheduleStatus ?? '')
+    .split(',')
+    .map((code) => code.trim())
+    .filter((code) => /^[35]\./.test(code));
+}
+
+const addressKey = (person: Organizer) => (person.email ?? person.address).toLowerCase();
+
+interface ParticipantRowProps {
+  person: Organizer;
+  /** The person's attendance, when they are on the attendee list (an organizer usually is, as CHAIR). */
+  attendance: Attendee | null;
+  organizer: boolean;
+  t: Translate;
+}
+
+function ParticipantRow({ person, attendance, organizer, t }: ParticipantRowProps) {
+  const undelivered = undeliveredCodes(attendance?.scheduleStatus ?? null);
+  return (
+    <Flex tag="li" gap={3} justifyContent="space-between" alignItems="flex-start">
+      <Box>
+        <Flex gap={2}>
+          <Typography fontWeight="semiBold">{person.name ?? person.email ?? person.address}</Typography>
+          {organizer && (
+            <Typography variant="pi" textColor="neutral600">
+              {t('workspace.attendees.organizer', 'Organizer')}
+            </Typography>
+          )}
+          {attendance?.role === 'OPT-PARTICIPANT' && (
+            <Typography variant="pi" textColor="neutral600">
+              {t('workspace.attendees.optional', 'optional')}
+            </Typography>
+          )}
+        </Flex>
+        {person.name && (
+          <Typography variant="pi" textColor="neutral600" tag="div">
+            {person.email ?? person.address}
+          </Typography>
+        )}
+        {undelivered.length > 0 && (
+          <Typography variant="pi" textColor="danger600" tag="div">
+            {t('workspace.attendees.notDelivered', 'Not delivered ({codes})', { codes: undelivered.join(', ') })}
+          </Typography>
+        )}
+      </Box>
+      {attendance && answerBadge(attendance.partstat, t)}
+    </Flex>
+  );
+}
+
+/** Who the meeting is with, as calendar apps wrote it: the organizer first, then the attendees with their answers. */
+function AttendeeList({ organizer, attendees, t }: { organizer: Organizer | null; attendees: Attendee[]; t: Translate }) {
+  const organizerKey = organizer ? addressKey(organizer) : null;
+  const organizerAttendance = organizerKey === null ? null : (attendees.find((attendee) => addressKey(attendee) === organizerKey) ?? null);
+  const others = attendees.filter((attendee) => attendee !== organizerAttendance);
+  const label = t('workspace.attendees.title', 'Attendees');
+  return (
+    <Flex direction="column" alignItems="stretch" gap={2}>
+      <Typography variant="sigma" textColor="neutral600" tag="h3">
+        {label}
+      </Typography>
+      <Flex direction="column" alignItems="stretch" gap={2} tag="ul" aria-label={label}>
+        {organizer && <ParticipantRow person={organizer} attendance={organizerAttendance} organizer t={t} />}
+        {others.map((attendee, index) => (
+          <ParticipantRow key={`${attendee.address}:${index}`} person={attendee} attendance={attendee} organizer={false} t={t} />
+        ))}
+      </Flex>
+    </Flex>
+  );
+}
 
 export function EventPanel({ target, calendars, api, allowed, onDone, onConflict, onClose, t }: EventPanelProps) {
   const [form, setForm] = React.useState<Form>(() => formOf(target, calendars));
@@ -278,6 +379,9 @@ export function EventPanel({ target, calendars, api, allowed, onDone, onConflict
               <Box>
                 <RecurrenceEditor value={form.rrule} start={Number.isNaN(startDate.getTime()) ? new Date() : startDate} allDay={form.allDay} disabled={!editable} onChange={(rule) => set('rrule', rule)} t={t} />
               </Box>
+              {occurrence && (occurrence.organizer || occurrence.attendees.length > 0) && (
+                <AttendeeList organizer={occurrence.organizer} attendees={occurrence.attendees} t={t} />
+              )}
             </Flex>
           </Modal.Body>
           <Modal.Footer>

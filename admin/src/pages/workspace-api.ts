@@ -5,9 +5,15 @@ import type { Times } from './time';
 
 /** The workspace admin API (server/src/workspace): what the calendar page reads and writes. */
 
-import type { EventStatus, WorkspaceCalendar as Calendar, WorkspaceOccurrence as Occurrence } from '../../../server/src/workspace/types';
+import type {
+  EventAttendee as Attendee,
+  EventOrganizer as Organizer,
+  EventStatus,
+  WorkspaceCalendar as Calendar,
+  WorkspaceOccurrence as Occurrence,
+} from '../../../server/src/workspace/types';
 
-export type { Calendar, EventStatus, Occurrence };
+export type { Attendee, Calendar, EventStatus, Occurrence, Organizer };
 
 export type Scope = 'all' | 'this' | 'following';
 

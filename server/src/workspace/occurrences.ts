@@ -8,6 +8,7 @@ import {
   queryBudget,
   recurrenceSets,
 } from '../ical/occurrences';
+import { participantsOf } from '../ical/participants';
 import { DAY_MS, dateString, instantOf } from '../ical/times';
 import { CALENDAR_UID, EVENT_UID } from '../uids';
 import { badRequest } from '../admin-api';
@@ -89,6 +90,8 @@ function occurrencesOf(row: EventRow, status: EventStatus, window: Window): Work
   for (const set of recurrenceSets(root)) {
     if (set.type !== 'vevent') continue;
     const recurring = set.overrides.length > 0 || Boolean(set.master?.hasProperty('rrule') || set.master?.hasProperty('rdate'));
+    // The meeting's list, not an occurrence's: the panel edits an override only as part of the whole series.
+    const { organizer, attendees } = set.master ? participantsOf(set.master) : { organizer: null, attendees: [] };
     try {
       for (const instance of overlappingInstances(set, window, budget)) {
         if (!instance.start) continue;
@@ -115,6 +118,8 @@ function occurrencesOf(row: EventRow, status: EventStatus, window: Window): Work
           recurrenceId,
           override: instance.component !== set.master,
           series: { start: iso(row.start), end: iso(row.end), rrule: row.rrule, count: countOf(row.rrule) },
+          organizer,
+          attendees,
           status,
           etag: row.etag,
         });

@@ -3,6 +3,10 @@
  * (admin/src/pages/workspace-api.ts) both use. Types only, so that the admin bundle takes nothing else from here.
  */
 
+import type { EventAttendee, EventOrganizer } from '../ical/participants';
+
+export type { EventAttendee, EventOrganizer };
+
 export interface WorkspaceCalendar {
   documentId: string;
   name: string;
@@ -39,6 +43,10 @@ export interface WorkspaceOccurrence {
   override: boolean;
   /** The series as stored: its first start and end, rule and time zone, for editing "all events". */
   series: { start: string | null; end: string | null; rrule: string | null; count: number | null };
+  /** The meeting's ORGANIZER, from the master VEVENT; null when it names none. Read only. */
+  organizer: EventOrganizer | null;
+  /** The meeting's ATTENDEEs with their answers, from the master VEVENT (not from overrides). Read only. */
+  attendees: EventAttendee[];
   status: EventStatus;
   etag: string | null;
 }
