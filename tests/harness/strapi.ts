@@ -26,6 +26,8 @@ export interface StartOptions {
   serverConfig?: Record<string, unknown>;
   /** Whether the site also runs Strapi's GraphQL plugin (at /graphql). */
   graphql?: boolean;
+  /** Whether the site's email plugin uses the test provider that records what it sends (tests/harness/email.ts). */
+  email?: boolean;
 }
 
 export interface SecondProcess {
@@ -76,6 +78,7 @@ export async function createTestStrapi(options: StartOptions = {}): Promise<{ st
     CALDAV_TEST_CONFIG: JSON.stringify(options.pluginConfig ?? {}),
     CALDAV_TEST_SERVER_CONFIG: JSON.stringify(options.serverConfig ?? {}),
     CALDAV_TEST_GRAPHQL: options.graphql ? 'true' : 'false',
+    CALDAV_TEST_EMAIL: options.email ? 'recorder' : '',
   });
   const strapi = createStrapi({ appDir, distDir: appDir });
   return { strapi, database };
