@@ -11,3 +11,4 @@ export const SHARE_UID = 'plugin::caldav.share';
 export const APP_PASSWORD_UID = 'plugin::caldav.app-password';
 export const ROLE_UID = 'plugin::users-permissions.role';
 export const SOURCE_STATE_UID = 'plugin::caldav.source-state';
+export const SCHEDULING_MESSAGE_UID = 'plugin::caldav.scheduling-message';

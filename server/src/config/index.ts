@@ -47,6 +47,18 @@ export interface PluginConfig {
    * against the models at boot; here only its shape.
    */
   sources: unknown[];
+  /** Meetings between the site's users (CalDAV scheduling, RFC 6638) and email invitations to everyone else. */
+  scheduling: SchedulingConfig;
+}
+
+export interface SchedulingConfig {
+  /** Whether the server schedules: inboxes, outboxes, invitations and answers. false leaves meetings to the clients. */
+  enabled: boolean;
+  /**
+   * Email invitations (iMIP) to attendees without an account, through Strapi's email plugin: 'auto' sends them once
+   * the site has configured an email provider other than Strapi's default (sendmail), 'on' always, 'off' never.
+   */
+  email: 'auto' | 'on' | 'off';
 }
 
 export interface OccurrencesConfig {
@@ -95,6 +107,7 @@ export const defaultConfig: PluginConfig = {
   cors: { origins: [] },
   occurrences: { maxWindowDays: 366 },
   sources: [],
+  scheduling: { enabled: true, email: 'auto' },
 };
 
 type Check = (value: unknown) => string | null;
@@ -193,6 +206,10 @@ const checks: Record<keyof PluginConfig, Check> = {
   sources: (value) => (Array.isArray(value) && value.length <= 100 ? null : 'must be a list of at most 100 content sources'),
   occurrences: objectCheck({
     maxWindowDays: (value) => (isWhole(value, 1, 3660) ? null : 'must be a whole number of days between 1 and 3660'),
+  }),
+  scheduling: objectCheck({
+    enabled: (value) => (typeof value === 'boolean' ? null : 'must be true or false'),
+    email: (value) => (value === 'auto' || value === 'on' || value === 'off' ? null : 'must be "auto", "on" or "off"'),
   }),
   loginThrottle: objectCheck({
     maxFailuresPerAccount: (value) => (isWhole(value, 1, 100000) ? null : 'must be a whole number between 1 and 100000'),

@@ -3,6 +3,7 @@ import appPassword from './app-password';
 import calendar from './calendar';
 import contact from './contact';
 import event from './event';
+import schedulingMessage from './scheduling-message';
 import share from './share';
 import sourceState from './source-state';
 import syncChange from './sync-change';
@@ -16,4 +17,5 @@ export default {
   'app-password': appPassword,
   'sync-change': syncChange,
   'source-state': sourceState,
+  'scheduling-message': schedulingMessage,
 };

@@ -194,3 +194,50 @@ export interface PrincipalDirectory {
   /** Active principals whose name or email contains the terms (all of them, or any), at most 50. */
   search(terms: string[], test: 'allof' | 'anyof'): Promise<Principal[]>;
 }
+
+/** The scheduling messages (iTIP) delivered to a user (RFC 6638 section 2.2): read and removed by their clients. */
+export interface SchedulingInbox {
+  list(owner: Principal): Promise<MemberInfo[]>;
+  get(owner: Principal, names: string[]): Promise<StoredMember[]>;
+  /** Removes a message; false when there was none of that name. */
+  remove(owner: Principal, name: string): Promise<boolean>;
+  /** Changes whenever a message arrives or is removed. */
+  ctag(owner: Principal): Promise<string>;
+}
+
+/** What a write of a meeting sends: the text to store in place of what the client sent, and the sending itself. */
+export interface SchedulingPlan {
+  /** The object with SCHEDULE-STATUS on the parties the change was sent to (RFC 6638 section 3.2.9). */
+  data: string;
+  /** Delivers the messages; call once the object is stored. Failures are logged, not thrown. */
+  send(): Promise<void>;
+}
+
+/** One recipient's answer to a free-busy request POSTed to an outbox (RFC 6638 section 5). */
+export interface FreeBusyAnswer {
+  /** The calendar user address as the request named it. */
+  recipient: string;
+  /** An iTIP REQUEST-STATUS: "2.0;Success", "3.7;Invalid calendar user"... */
+  status: string;
+  /** A VCALENDAR with METHOD:REPLY and the recipient's VFREEBUSY, when the status is 2.0. */
+  data: string | null;
+}
+
+/**
+ * Implicit scheduling (RFC 6638) between the users of the site, and by email with anyone else. Writes to another
+ * user's calendar or inbox go through it, never through a request on their behalf.
+ */
+export interface Scheduler {
+  /**
+   * What storing `next` over `previous` (null: a new object) in `calendar` sends, acting for the calendar's owner
+   * as organizer (REQUEST, CANCEL) or attendee (REPLY); null when it is no meeting this server schedules.
+   */
+  planPut(calendar: CalendarInfo, previous: string | null, next: string): Promise<SchedulingPlan | null>;
+  /** What removing an object sends: CANCEL to the attendees, or a decline to the organizer when `reply` is true. */
+  planDelete(calendar: CalendarInfo, removed: string, reply: boolean): Promise<Pick<SchedulingPlan, 'send'> | null>;
+  /** Busy time of each recipient of a VFREEBUSY request the user sent; throws DavError for a bad request. */
+  freeBusy(requester: Principal, request: string): Promise<FreeBusyAnswer[]>;
+  /** Where invitations to the user land: their first own calendar for events. */
+  defaultCalendar(owner: Principal): Promise<CalendarInfo | null>;
+  inbox: SchedulingInbox;
+}

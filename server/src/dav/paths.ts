@@ -13,6 +13,9 @@
  *   /addressbooks/<user>/              the user's address book home
  *   /addressbooks/<user>/<slug>/       an address book
  *   /addressbooks/<user>/<slug>/<name> a vCard
+ *   /scheduling/<user>/inbox/          the user's scheduling inbox (RFC 6638): invitations and answers received
+ *   /scheduling/<user>/inbox/<name>    one scheduling message
+ *   /scheduling/<user>/outbox/         the user's scheduling outbox (free-busy requests are POSTed to it)
  *
  * Segments are percent-encoded in hrefs and decoded here, once: `%252e` is the three characters `%2e`, never a dot.
  * A segment that decodes to `.` or `..`, holds a slash, a backslash or a control character, is longer than 255
@@ -36,7 +39,10 @@ export type Location =
   | { kind: 'addressbook-homes' }
   | { kind: 'addressbook-home'; username: string }
   | { kind: 'addressbook'; username: string; slug: string }
-  | { kind: 'contact'; username: string; slug: string; name: string };
+  | { kind: 'contact'; username: string; slug: string; name: string }
+  | { kind: 'schedule-inbox'; username: string }
+  | { kind: 'inbox-message'; username: string; name: string }
+  | { kind: 'schedule-outbox'; username: string };
 
 const MAX_SEGMENT = 255;
 
@@ -81,6 +87,10 @@ export function locate(path: string, basePath: string): Location | null {
     if (name === undefined) return { kind: 'addressbook', username, slug };
     return { kind: 'contact', username, slug, name: name.normalize('NFC') };
   }
+  if (area === 'scheduling' && username !== undefined) {
+    if (slug === 'inbox') return name === undefined ? { kind: 'schedule-inbox', username } : { kind: 'inbox-message', username, name: name.normalize('NFC') };
+    if (slug === 'outbox' && name === undefined) return { kind: 'schedule-outbox', username };
+  }
   return null;
 }
 
@@ -102,6 +112,9 @@ export function createHrefs(basePath: string) {
     addressBookHome: (username: string) => `${basePath}/addressbooks/${encode(username)}/`,
     addressBook: (username: string, slug: string) => `${basePath}/addressbooks/${encode(username)}/${encode(slug)}/`,
     contact: (username: string, slug: string, name: string) => `${basePath}/addressbooks/${encode(username)}/${encode(slug)}/${encode(name)}`,
+    scheduleInbox: (username: string) => `${basePath}/scheduling/${encode(username)}/inbox/`,
+    inboxMessage: (username: string, name: string) => `${basePath}/scheduling/${encode(username)}/inbox/${encode(name)}`,
+    scheduleOutbox: (username: string) => `${basePath}/scheduling/${encode(username)}/outbox/`,
     /** The iCalendar feed of a public calendar (plain HTTP below the base path, not part of the DAV tree). */
     publicFeed: (slug: string) => `${basePath}/feeds/${encode(slug)}.ics`,
     /** A child's href under a collection href as the client spelled it. */

@@ -3,7 +3,7 @@
  */
 
 import { MAX_DATE_TIME, MAX_INSTANCES, MIN_DATE_TIME, vtimezoneFor } from '../ical';
-import type { CollectionInfo } from './backend';
+import type { CalendarInfo, CollectionInfo, Principal } from './backend';
 import { NS, clark, type QName, type XmlContent, type XmlNode } from './model';
 import { HOME_PRIVILEGES, PRIVILEGES, READ_ONLY_PRIVILEGES, privilegeName, type Privilege } from './privileges';
 import type { DavContext, Resource } from './resources';
@@ -147,6 +147,10 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.CALDAV, 'calendar-user-address-set', () => addresses.map(href));
       add(NS.CALDAV, 'calendar-user-type', () => 'INDIVIDUAL');
       add(NS.CARDDAV, 'addressbook-home-set', () => href(hrefs.addressBookHome(principal.username)));
+      if (context.scheduler) {
+        add(NS.CALDAV, 'schedule-inbox-URL', () => href(hrefs.scheduleInbox(principal.username)));
+        add(NS.CALDAV, 'schedule-outbox-URL', () => href(hrefs.scheduleOutbox(principal.username)));
+      }
       add(NS.CALENDARSERVER, 'email-address-set', () =>
         principal.email ? el(NS.CALENDARSERVER, 'email-address', principal.email) : [],
       );
@@ -171,7 +175,40 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.DAV, 'current-user-privilege-set', () => privilegeSet(HOME_PRIVILEGES));
       add(NS.DAV, 'supported-report-set', () => reportSet([]));
       add(NS.CALDAV, 'calendar-home-set', () => href(hrefs.calendarHome(resource.owner.username)));
+      if (context.scheduler) add(NS.CALDAV, 'schedule-default-calendar-URL', () => defaultCalendarHref(context, resource.owner));
       break;
+
+    case 'schedule-inbox':
+      add(NS.DAV, 'resourcetype', () => [d('collection'), cal('schedule-inbox')], true);
+      add(NS.DAV, 'displayname', () => 'Inbox', true);
+      add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
+      add(NS.DAV, 'current-user-privilege-set', () => schedulingPrivileges(['read', 'read-current-user-privilege-set', 'unbind'], 'schedule-deliver'));
+      add(NS.DAV, 'supported-report-set', () => reportSet([{ ns: NS.CALDAV, name: 'calendar-multiget' }]));
+      add(NS.CALDAV, 'supported-calendar-component-set', () => ['VEVENT', 'VTODO'].map((name) => cal('comp', undefined, { name })));
+      add(NS.CALDAV, 'schedule-default-calendar-URL', () => defaultCalendarHref(context, resource.owner));
+      add(NS.CALENDARSERVER, 'getctag', async () => (context.scheduler ? context.scheduler.inbox.ctag(resource.owner) : ''));
+      break;
+
+    case 'schedule-outbox':
+      add(NS.DAV, 'resourcetype', () => [d('collection'), cal('schedule-outbox')], true);
+      add(NS.DAV, 'displayname', () => 'Outbox', true);
+      add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
+      add(NS.DAV, 'current-user-privilege-set', () => schedulingPrivileges(['read', 'read-current-user-privilege-set'], 'schedule-send'));
+      add(NS.DAV, 'supported-report-set', () => reportSet([]));
+      add(NS.CALDAV, 'supported-calendar-component-set', () => ['VEVENT', 'VTODO', 'VFREEBUSY'].map((name) => cal('comp', undefined, { name })));
+      break;
+
+    case 'inbox-message': {
+      const { object } = resource;
+      add(NS.DAV, 'resourcetype', () => [], true);
+      add(NS.DAV, 'getetag', () => quoted(object.etag), true);
+      add(NS.DAV, 'getcontenttype', () => 'text/calendar; charset=utf-8', true);
+      add(NS.DAV, 'getcontentlength', () => String(object.size), true);
+      add(NS.DAV, 'getlastmodified', () => httpDate(object.lastModified), true);
+      add(NS.DAV, 'owner', () => href(hrefs.principal(resource.owner.username)));
+      add(NS.DAV, 'current-user-privilege-set', () => schedulingPrivileges(['read', 'read-current-user-privilege-set', 'unbind'], 'schedule-deliver'));
+      break;
+    }
 
     case 'calendar': {
       const { calendar } = resource;
@@ -193,6 +230,10 @@ export function definitionsOf(context: DavContext, resource: Resource): Map<stri
       add(NS.CALDAV, 'max-instances', () => String(MAX_INSTANCES));
       add(NS.CALENDARSERVER, 'getctag', () => calendar.ctag);
       add(NS.DAV, 'sync-token', () => calendar.ctag);
+      // Counted in free-busy unless its owner set it transparent (stored as written, as a dead property).
+      if (context.scheduler && !(SCHEDULE_CALENDAR_TRANSP in calendar.deadProperties)) {
+        add(NS.CALDAV, 'schedule-calendar-transp', () => cal('opaque'));
+      }
       // Where a public calendar is published as a feed, as Apple's calendar server announces it.
       if (calendar.isPublic) add(NS.CALENDARSERVER, 'publish-url', () => href(hrefs.publicFeed(calendar.slug)));
       const order = calendar.personal?.order ?? calendar.order;
@@ -302,6 +343,21 @@ const memberPropertyByKey = new Map(MEMBER_PROPERTIES.map((property) => [clark(p
 export function memberProperty(context: DavContext, member: Member, key: string): PropertyValue | Promise<PropertyValue> | undefined {
   const property = memberPropertyByKey.get(key);
   return property && property.applies(member) ? property.get(context, member) : undefined;
+}
+
+const SCHEDULE_CALENDAR_TRANSP = clark({ ns: NS.CALDAV, name: 'schedule-calendar-transp' });
+
+/** Whether a calendar's owner set it transparent: its events then never make anyone busy (RFC 6638 9.1). */
+export const isTransparentCalendar = (calendar: CalendarInfo) => /<[^>]*transparent\b/.test(calendar.deadProperties[SCHEDULE_CALENDAR_TRANSP] ?? '');
+
+async function defaultCalendarHref(context: DavContext, owner: Principal): Promise<XmlContent> {
+  const calendar = context.scheduler ? await context.scheduler.defaultCalendar(owner) : null;
+  return calendar ? href(context.hrefs.calendar(owner.username, calendar.slug)) : [];
+}
+
+/** The privileges of a scheduling inbox or outbox (RFC 6638 section 6): its owner reads it and schedules through it. */
+function schedulingPrivileges(privileges: Privilege[], scheduling: 'schedule-deliver' | 'schedule-send'): XmlContent {
+  return [...privilegeSet(privileges), d('privilege', cal(scheduling))];
 }
 
 /** A sharee sees the name they gave a shared collection, or whose it is: "Team (alice)". */

@@ -584,7 +584,8 @@ export interface BodyRules {
 }
 
 export function bodyRules(method: string, locationKind: string | undefined, limits: { maxResourceSize: number; maxXmlBodySize: number }): BodyRules {
-  if (method !== 'PUT') return { maxBytes: limits.maxXmlBodySize, what: 'XML request body' };
+  // A POST carries a free-busy request: iCalendar, like a PUT of a calendar object.
+  if (method !== 'PUT' && method !== 'POST') return { maxBytes: limits.maxXmlBodySize, what: 'XML request body' };
   if (locationKind === 'contact') {
     return {
       maxBytes: limits.maxResourceSize,

@@ -9,6 +9,7 @@ import type {
   MemberInfo,
   Principal,
   PrincipalDirectory,
+  Scheduler,
   StoredCalendarObject,
   StoredMember,
 } from './backend';
@@ -30,7 +31,10 @@ export type Resource =
   | { kind: 'addressbook-homes' }
   | { kind: 'addressbook-home'; owner: Principal }
   | { kind: 'addressbook'; home: string; book: AddressBookInfo }
-  | { kind: 'contact'; home: string; book: AddressBookInfo; name: string; object: MemberInfo };
+  | { kind: 'contact'; home: string; book: AddressBookInfo; name: string; object: MemberInfo }
+  | { kind: 'schedule-inbox'; owner: Principal }
+  | { kind: 'inbox-message'; owner: Principal; name: string; object: MemberInfo }
+  | { kind: 'schedule-outbox'; owner: Principal };
 
 /** A request's calendar object location whose parent exists: the object itself may not exist yet (PUT creates it). */
 export interface ObjectSlot {
@@ -54,6 +58,8 @@ export interface DavContext {
   backend: CalendarBackend;
   addressBooks: AddressBookBackend;
   directory: PrincipalDirectory;
+  /** Implicit scheduling, inboxes and outboxes; null where the site turned scheduling off. */
+  scheduler: Scheduler | null;
   /** The hrefs clients are given: below `sitePath` + `basePath`. */
   hrefs: Hrefs;
   /** Where the tree is mounted in the paths the server receives. */
@@ -63,7 +69,8 @@ export interface DavContext {
   maxResourceSize: number;
 }
 
-export const isCollection = (resource: Resource) => resource.kind !== 'calendar-object' && resource.kind !== 'contact';
+export const isCollection = (resource: Resource) =>
+  resource.kind !== 'calendar-object' && resource.kind !== 'contact' && resource.kind !== 'inbox-message';
 
 /**
  * Only the signed-in user's own home exists for them: another user's homes answer exactly like paths that do not
@@ -139,6 +146,18 @@ export async function resolve(context: DavContext, location: Location): Promise<
       const slot = await resolveContactSlot(context, location);
       return slot?.object ? { kind: 'contact', ...slot, object: slot.object } : null;
     }
+    case 'schedule-inbox':
+    case 'schedule-outbox': {
+      // Like the homes, a user's inbox and outbox exist only for that user.
+      const owner = context.scheduler ? homeOf(context, location.username) : null;
+      return owner ? { kind: location.kind, owner } : null;
+    }
+    case 'inbox-message': {
+      const owner = context.scheduler ? homeOf(context, location.username) : null;
+      if (!owner || !context.scheduler) return null;
+      const [object] = await context.scheduler.inbox.get(owner, [location.name]);
+      return object ? { kind: 'inbox-message', owner, name: location.name, object } : null;
+    }
   }
 }
 
@@ -191,6 +210,10 @@ export async function childrenOf(context: DavContext, resource: Resource): Promi
       const calendars = await context.backend.listCalendars(resource.owner);
       return calendars.map((calendar) => ({ resource: { kind: 'calendar', home: resource.owner.username, calendar }, segment: calendar.slug }));
     }
+    case 'schedule-inbox': {
+      const messages = context.scheduler ? await context.scheduler.inbox.list(resource.owner) : [];
+      return messages.map((object) => ({ resource: { kind: 'inbox-message', owner: resource.owner, name: object.name, object }, segment: object.name }));
+    }
     case 'calendar': {
       const objects = await context.backend.listObjects(resource.calendar);
       return objects.map((object) => ({
@@ -231,5 +254,11 @@ export function hrefOf(context: DavContext, resource: Resource): string {
       return hrefs.calendar(resource.home, resource.calendar.slug);
     case 'calendar-object':
       return hrefs.calendarObject(resource.home, resource.calendar.slug, resource.name);
+    case 'schedule-inbox':
+      return hrefs.scheduleInbox(resource.owner.username);
+    case 'inbox-message':
+      return hrefs.inboxMessage(resource.owner.username, resource.name);
+    case 'schedule-outbox':
+      return hrefs.scheduleOutbox(resource.owner.username);
   }
 }

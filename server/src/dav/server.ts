@@ -3,12 +3,13 @@
  * Knows nothing of Strapi: storage, principals and authentication come in as interfaces.
  */
 
-import type { AddressBookBackend, CalendarBackend, Principal, PrincipalDirectory } from './backend';
+import type { AddressBookBackend, CalendarBackend, Principal, PrincipalDirectory, Scheduler } from './backend';
 import { DavError, errorBody } from './errors';
 import { XML_CONTENT_TYPE } from './http';
 import { get, head } from './methods/get';
 import { mkcalendar, mkcol } from './methods/mkcalendar';
 import { move } from './methods/move';
+import { post } from './methods/post';
 import { propfind } from './methods/propfind';
 import { proppatch } from './methods/proppatch';
 import { put } from './methods/put';
@@ -34,6 +35,8 @@ export type Authentication =
   | { outcome: 'throttled'; retryAfterSeconds: number };
 
 export const DAV_COMPLIANCE = '1, 3, access-control, calendar-access, addressbook, extended-mkcol';
+/** Announced where the server schedules (RFC 6638 section 2). */
+const AUTO_SCHEDULE = 'calendar-auto-schedule';
 
 const methods: Record<string, MethodHandler> = {
   PROPFIND: propfind,
@@ -46,6 +49,7 @@ const methods: Record<string, MethodHandler> = {
   DELETE: remove,
   REPORT: report,
   MOVE: move,
+  POST: post,
 };
 export const ALLOWED_METHODS = ['OPTIONS', ...Object.keys(methods)].sort().join(', ');
 
@@ -71,6 +75,8 @@ export interface DavServerOptions {
   backend: CalendarBackend;
   addressBooks: AddressBookBackend;
   directory: PrincipalDirectory;
+  /** Implicit scheduling, inboxes and outboxes; absent or null: the server does not schedule. */
+  scheduler?: Scheduler | null;
   /** Who sends the request; `clientAddress` is the address failed sign-ins are counted against. */
   authenticate(authorization: string | undefined, clientAddress: string): Promise<Authentication>;
   onError?(error: unknown, request: DavRequest): void;
@@ -81,11 +87,6 @@ export interface DavServerOptions {
   outage?: { recognize(error: unknown): Error | null; retryAfterSeconds: number };
 }
 
-const baseHeaders = { DAV: DAV_COMPLIANCE, 'MS-Author-Via': 'DAV' };
-
-function withBaseHeaders(response: DavResponse): DavResponse {
-  return { ...response, headers: { ...baseHeaders, ...response.headers } };
-}
 
 export function errorResponse(error: DavError): DavResponse {
   if (error.precondition) return { status: error.status, headers: { 'Content-Type': XML_CONTENT_TYPE }, body: errorBody(error) };
@@ -116,6 +117,9 @@ export function createDavServer(options: DavServerOptions) {
   const hrefs = createHrefs(`${sitePath}${basePath}`);
 
   const maxXmlBodySize = options.maxXmlBodySize ?? MAX_XML_BODY;
+  const scheduler = options.scheduler ?? null;
+  const baseHeaders = { DAV: scheduler ? `${DAV_COMPLIANCE}, ${AUTO_SCHEDULE}` : DAV_COMPLIANCE, 'MS-Author-Via': 'DAV' };
+  const withBaseHeaders = (response: DavResponse): DavResponse => ({ ...response, headers: { ...baseHeaders, ...response.headers } });
 
   /**
    * Answers a request under the base path. `readBody` is called at most once, with the rules for the method's body;
@@ -172,6 +176,7 @@ export function createDavServer(options: DavServerOptions) {
         backend: { ...options.backend, findCalendar: oncePerRequest(options.backend.findCalendar) },
         addressBooks: { ...options.addressBooks, findAddressBook: oncePerRequest(options.addressBooks.findAddressBook) },
         directory: options.directory,
+        scheduler,
         hrefs,
         basePath,
         sitePath,

@@ -12,6 +12,7 @@ import { isUnderBasePath, wellKnownRedirect } from '../dav/router';
 import { createDavServer } from '../dav/server';
 import type { DavResponse } from '../dav/types';
 import { sitePath } from '../feeds/links';
+import { createSiteScheduler } from '../scheduling';
 import { sourceRegistry, withAddressBookSources, withCalendarSources } from '../sources';
 import { createFeedServer } from '../feeds/serve';
 import { createAddressBookBackend } from '../store/address-book-backend';
@@ -119,6 +120,7 @@ export function createDavMiddleware(strapi: Core.Strapi) {
         backend: withCalendarSources(strapi, createCalendarBackend(strapi), () => sourceRegistry(strapi)),
         addressBooks: withAddressBookSources(strapi, createAddressBookBackend(strapi), () => sourceRegistry(strapi)),
         directory: createPrincipalDirectory(strapi, authenticator.findByUsername),
+        scheduler: config.scheduling.enabled ? createSiteScheduler(strapi) : null,
         authenticate: authenticator.authenticate,
         outage: {
           recognize: (error) => (isDatabaseUnavailable(error) ? new DatabaseUnavailableError(error) : null),

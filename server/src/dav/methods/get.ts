@@ -48,6 +48,12 @@ function getMember(withBody: boolean): MethodHandler {
       const body = version ? convertVCard(object.data, version) : object.data;
       return answer(request, object, VCARD_CONTENT_TYPE, body, withBody);
     }
+    if (location.kind === 'inbox-message') {
+      const target = await resource();
+      const [object] = target.kind === 'inbox-message' && context.scheduler ? await context.scheduler.inbox.get(target.owner, [target.name]) : [];
+      if (!object) throw new DavError(404, 'No scheduling message at this URL.');
+      return answer(request, object, CALENDAR_CONTENT_TYPE, object.data, withBody);
+    }
     await resource();
     return {
       status: 200,

@@ -72,10 +72,16 @@ export const put: MethodHandler = async ({ request, context, location, body, hre
     throw error;
   }
   if (parsed.uid.length > MAX_UID_LENGTH) throw new DavError(403, `UIDs longer than ${MAX_UID_LENGTH} characters are not supported.`, { ns: NS.CALDAV, name: 'valid-calendar-object-resource' });
+  // A meeting: what the change sends to the other parties, and the object as stored with their delivery status.
+  const plan = context.scheduler ? await context.scheduler.planPut(slot.calendar, slot.object?.data ?? null, body) : null;
+  const stored = plan && plan.data !== body ? plan.data : body;
+  const storedParsed = stored === body ? parsed : parseCalendarObject(stored, { supportedComponents: slot.calendar.components });
   // The conditions are asked again in the write's transaction: another write may have come in since.
-  const result = await context.backend.putObject(slot.calendar, slot.name, body, parsed, (current) => conditionsHold(request, current));
+  const result = await context.backend.putObject(slot.calendar, slot.name, stored, storedParsed, (current) => conditionsHold(request, current));
   if ('uidTakenBy' in result) throw uidConflict(NS.CALDAV, parsed.uid, siblingHref(href, result.uidTakenBy, encodeSegment));
+  await plan?.send();
   const { etag, created } = result;
-  // The stored bytes are what was sent, so the client may cache them under this ETag (RFC 4791 5.3.4).
-  return emptyResponse(created ? 201 : 204, { ETag: `"${etag}"`, 'Content-Length': '0' });
+  // The client may cache what it sent under this ETag only when those are the stored bytes (RFC 4791 5.3.4); after
+  // the server added SCHEDULE-STATUS it must fetch the object again (RFC 6638 3.2.9).
+  return emptyResponse(created ? 201 : 204, stored === body ? { ETag: `"${etag}"`, 'Content-Length': '0' } : { 'Content-Length': '0' });
 };

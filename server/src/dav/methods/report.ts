@@ -112,8 +112,22 @@ async function multiget(
     }
     found.set(key, members);
   }
+  // Scheduling messages of the user's own inbox, which clients fetch with calendar-multiget too.
+  const inbox = new Map<string, StoredCalendarObject>();
+  const user = context.user;
+  const inboxNames = located.flatMap(({ location }) =>
+    location?.kind === 'inbox-message' && location.username === user?.username ? [location.name] : [],
+  );
+  if (memberKind === 'calendar-object' && inboxNames.length > 0 && context.scheduler && user) {
+    for (const object of await context.scheduler.inbox.get(user, inboxNames)) inbox.set(object.name, object);
+  }
   const responses: PendingResponse[] = [];
   for (const { requested, location } of located) {
+    const message = location?.kind === 'inbox-message' && user ? inbox.get(location.name) : undefined;
+    if (message && user) {
+      responses.push(respond(context, { kind: 'inbox-message', owner: user, name: message.name, object: message }, requested, prop, extras(message)));
+      continue;
+    }
     const resource = location?.kind === memberKind ? found.get(`${location.username}\u0000${location.slug}`)?.get(location.name) : undefined;
     if (!resource || (resource.kind !== 'calendar-object' && resource.kind !== 'contact')) {
       responses.push({ href: requested, status: 404 });
