@@ -344,6 +344,27 @@ describe('what the client may decide', () => {
   });
 });
 
+describe('what an invitation cannot do', () => {
+  test('change an event of the invitee that is not this organizer’s meeting, even with its UID', async () => {
+    const uid = 'bea-private@example.test';
+    const own = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260101T000000Z', 'DTSTART:20260501T090000Z', 'DTEND:20260501T100000Z', 'SUMMARY:Doctor', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const bea_ = davClient(server.origin, bea);
+    expect((await bea_.put(`${calendarOf(bea)}doctor.ics`, own)).status).toBe(201);
+    await emptyInbox(bea);
+
+    const organizer = davClient(server.origin, adam);
+    const hijack = meeting(adam, [{ email: bea.email }], { status: 'CONFIRMED' }).replace(UID, uid);
+    expect((await organizer.put(`${calendarOf(adam)}hijack.ics`, hijack)).status).toBe(201);
+    expect((await bea_.get(`${calendarOf(bea)}doctor.ics`)).text).toBe(own);
+    expect(await inbox(bea)).toEqual([]);
+    expect(attendeesOf((await organizer.get(`${calendarOf(adam)}hijack.ics`)).text)[bea.email].scheduleStatus).toBe('3.8');
+
+    // Deleting it does not cancel her event either.
+    expect((await organizer.delete(`${calendarOf(adam)}hijack.ics`)).status).toBe(204);
+    expect((await bea_.get(`${calendarOf(bea)}doctor.ics`)).text).toBe(own);
+  });
+});
+
 describe('a site without an email provider', () => {
   let plain: TestServer | undefined;
   afterAll(async () => {

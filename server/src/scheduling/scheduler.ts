@@ -57,6 +57,7 @@ const STATUS = {
   sent: '1.1', // emailed: on its way, not known to be delivered
   delivered: '1.2', // in the user's inbox and calendar
   invalidUser: '3.7', // not an address anyone can be reached at
+  noAuthority: '3.8', // the recipient has another event with the meeting's UID, which the message may not change
   notDelivered: '5.1', // no way to deliver it (no email provider configured)
 } as const;
 
@@ -67,6 +68,17 @@ const MAX_FREE_BUSY_RECIPIENTS = 50;
 const MAX_FREE_BUSY_DAYS = 366;
 
 type Recipient = { kind: 'user'; principal: Principal } | { kind: 'email'; email: string } | { kind: 'invalid' };
+
+/** One message to send; `refused` when its status already says it cannot be delivered there. */
+interface Outgoing {
+  to: Participant;
+  recipient: Recipient;
+  method: ItipMethod;
+  data: string;
+  refused?: boolean;
+}
+
+const organizerOf = (text: string) => schedulingObject(text)?.organizer?.key ?? null;
 
 /** A resource name for an invitation delivered to someone's calendar, from its UID. */
 export const copyName = (uid: string) => `${uid.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 200) || 'invitation'}.ics`;
@@ -83,9 +95,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     return principal ? { kind: 'user', principal } : { kind: 'email', email };
   }
 
-  /** What SCHEDULE-STATUS a message to this recipient gets, decided before anything is sent. */
-  async function statusFor(recipient: Recipient): Promise<string> {
-    if (recipient.kind === 'user') return STATUS.delivered;
+  /** What SCHEDULE-STATUS a message of a meeting to this recipient gets, decided before anything is sent. */
+  async function statusFor(recipient: Recipient, meeting: { uid: string; organizer: string }): Promise<string> {
+    if (recipient.kind === 'user') {
+      const copy = await copyOf(recipient.principal, meeting.uid);
+      return copy && organizerOf(copy.data) !== meeting.organizer ? STATUS.noAuthority : STATUS.delivered;
+    }
     if (recipient.kind === 'invalid') return STATUS.invalidUser;
     return mailer.availability().available ? STATUS.sent : STATUS.notDelivered;
   }
@@ -130,7 +145,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
 
   /** Applies a message to a user's calendar and puts it in their inbox. */
   async function deliverToUser(principal: Principal, method: ItipMethod, uid: string, message: string): Promise<void> {
-    const copy = await copyOf(principal, uid);
+    const found = await copyOf(principal, uid);
+    // A message changes only a copy of the same meeting: the one its organizer scheduled. Anything else with that
+    // UID (the user's own event, another organizer's meeting) is left alone, whoever chose the UID.
+    if (found && organizerOf(found.data) !== organizerOf(message)) {
+      throw new Error(`${principal.username} has another event with the UID of this meeting; it was left as it is`);
+    }
+    const copy = found;
     if (method === 'REQUEST') {
       const calendar = copy?.calendar ?? (await defaultCalendar(principal, true));
       if (!calendar) throw new Error(`${principal.username} has no calendar for invitations`);
@@ -157,9 +178,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   }
 
   /** Sends each message in turn, once the organizer's or attendee's own copy is stored. */
-  const sender = (owner: Principal, uid: string, messages: Array<{ to: Participant; recipient: Recipient; method: ItipMethod; data: string }>) =>
+  const sender = (owner: Principal, uid: string, messages: Outgoing[]) =>
     async () => {
-      for (const message of messages) await deliver(message.recipient, message.method, uid, message.data, owner);
+      for (const message of messages) if (!message.refused) await deliver(message.recipient, message.method, uid, message.data, owner);
     };
 
   async function organizerPlan(
@@ -177,7 +198,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const kept = new Set(current.map((attendee) => attendee.key));
     const removed = earlier.filter((attendee) => !kept.has(attendee.key));
 
-    const messages: Array<{ to: Participant; recipient: Recipient; method: ItipMethod; data: string }> = [];
+    const messages: Outgoing[] = [];
     const statuses = new Map<string, string>();
     if (removed.length > 0 && previous) {
       const cancel = organizerMessage(previous.text, 'CANCEL', new Set(removed.map((attendee) => attendee.key)));
@@ -191,8 +212,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         const data = organizerMessage(next.text, method, cancelledNow ? kept : undefined);
         for (const attendee of current) {
           const recipient = await recipientOf(attendee.key);
-          statuses.set(attendee.key, await statusFor(recipient));
-          messages.push({ to: attendee, recipient, method, data });
+          const status = await statusFor(recipient, { uid: now.uid, organizer: me });
+          statuses.set(attendee.key, status);
+          messages.push({ to: attendee, recipient, method, data, refused: status === STATUS.noAuthority });
         }
       }
     }
@@ -207,10 +229,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const answered = [...partstatsOf(next, me)].some(([recurrence, partstat]) => (before.get(recurrence) ?? 'NEEDS-ACTION') !== partstat);
     if (!answered) return null;
     const recipient = await recipientOf(organizer.key);
-    const status = await statusFor(recipient);
+    const status = await statusFor(recipient, { uid: object.uid, organizer: organizer.key });
     return {
       data: withScheduleStatus(next, new Map([[organizer.key, status]]), 'organizer'),
-      send: sender(owner, object.uid, [{ to: organizer, recipient, method: 'REPLY', data: replyMessage(next, me) }]),
+      send: sender(owner, object.uid, [
+        { to: organizer, recipient, method: 'REPLY', data: replyMessage(next, me), refused: status === STATUS.noAuthority },
+      ]),
     };
   }
 
