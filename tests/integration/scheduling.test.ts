@@ -76,8 +76,8 @@ function attendeesOf(text: string): Record<string, { partstat: string; scheduleS
 }
 
 /** The objects of a user's calendars (every calendar of their home), with their text, through a calendar app's client. */
-async function calendarObjects(user: TestUser): Promise<Array<{ url: string; data: string }>> {
-  const client = await connectDavClient(server.origin, user, 'caldav');
+async function calendarObjects(user: TestUser, origin = server.origin): Promise<Array<{ url: string; data: string }>> {
+  const client = await connectDavClient(origin, user, 'caldav');
   const objects: Array<{ url: string; data: string }> = [];
   for (const calendar of await client.fetchCalendars()) {
     for (const object of await client.fetchCalendarObjects({ calendar })) objects.push({ url: object.url, data: String(object.data) });
@@ -178,6 +178,15 @@ describe('a meeting from invitation to cancellation', () => {
     const [invitation] = await inbox(adam);
     expect(invitation.method).toBe('REQUEST');
     expect(invitation.data).toContain(UID);
+    // Apps fetch inbox messages with calendar-multiget too; another user's inbox hrefs are not found.
+    const multiget = await davClient(server.origin, adam).report(
+      inboxOf(adam),
+      `<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:prop><d:getetag/><c:calendar-data/></d:prop><d:href>${invitation.href}</d:href><d:href>${inboxOf(bea)}x.ics</d:href></c:calendar-multiget>`,
+    );
+    const entries = readMultistatus(multiget.text);
+    expect(entries.map((entry) => entry.status ?? entry.props.get('{urn:ietf:params:xml:ns:caldav}calendar-data')?.status)).toEqual([200, 404]);
+    expect(entries[0].props.get('{urn:ietf:params:xml:ns:caldav}calendar-data')?.text).toContain('METHOD:REQUEST');
+    expect((await davClient(server.origin, bea).get(invitation.href)).status).toBe(404);
     expect((await calendarObjects(bea)).some((object) => object.data.includes(UID))).toBe(true);
 
     const emails = sentEmails();
@@ -384,5 +393,26 @@ describe('a site without an email provider', () => {
     const statuses = attendeesOf((await client.get(path)).text);
     expect(statuses[GUEST].scheduleStatus).toBe('5.1');
     expect(statuses[attendee.email].scheduleStatus).toBe('1.2');
+  });
+
+  test('with scheduling turned off, nothing is announced or sent and events are stored as sent', async () => {
+    await plain?.stop();
+    plain = await startTestServer({ pluginConfig: { scheduling: { enabled: false, email: 'auto' } } });
+    const organizer = await createUser(plain);
+    const attendee = await createUser(plain);
+    await plain.collections.createCalendar({ owner: organizer.documentId, name: 'Work', slug: `${organizer.username}-work`, components: ['VEVENT'] });
+    await plain.collections.createCalendar({ owner: attendee.documentId, name: 'Work', slug: `${attendee.username}-work`, components: ['VEVENT'] });
+    const client = davClient(plain.origin, organizer);
+    expect(String((await client.request('OPTIONS', '/dav/')).headers.get('dav'))).not.toContain('calendar-auto-schedule');
+    const [principal] = readMultistatus((await client.propfind(`/dav/principals/${organizer.username}/`, '0', propfindBody('c:schedule-inbox-URL'))).text);
+    expect(principal.props.get('{urn:ietf:params:xml:ns:caldav}schedule-inbox-URL')?.status).toBe(404);
+    const path = `/dav/calendars/${organizer.username}/${organizer.username}-work/m.ics`;
+    const sent = meeting(organizer, [{ email: attendee.email }]);
+    const put = await client.put(path, sent);
+    expect(put.status).toBe(201);
+    expect(put.headers.get('etag')).not.toBeNull();
+    expect((await client.get(path)).text).toBe(sent);
+    expect((await calendarObjects(attendee, plain.origin)).filter((object) => object.data.includes(UID))).toEqual([]);
+    expect((await client.propfind(`/dav/scheduling/${organizer.username}/inbox/`, '0', propfindBody('d:resourcetype'))).status).toBe(404);
   });
 });

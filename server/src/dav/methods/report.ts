@@ -396,7 +396,7 @@ export const report: MethodHandler = async (input) => {
       return calendarQuery(input, request);
     case 'calendar-multiget': {
       const target = await input.resource();
-      if (target.kind !== 'calendar' && target.kind !== 'calendar-home') unsupported('calendar-multiget');
+      if (target.kind !== 'calendar' && target.kind !== 'calendar-home' && target.kind !== 'schedule-inbox') unsupported('calendar-multiget');
       return multiget(input, request.hrefs, request.prop, 'calendar-object', (object) => objectResponseExtras(object, request.prop, request.calendarData));
     }
     case 'free-busy-query':
