@@ -118,8 +118,9 @@ describe('client sequences', () => {
     );
     const principalProps = readMultistatus(principal.text)[0].props;
     expect(principalProps.get(p(NS.CS, 'email-address-set'))?.text).toBe(user.email);
-    // Scheduling is not offered, and says so per property rather than failing the request.
-    expect(principalProps.get(p(NS.CALDAV, 'schedule-inbox-URL'))?.status).toBe(404);
+    // Scheduling is offered: the inbox and outbox Apple looks for.
+    expect(principalProps.get(p(NS.CALDAV, 'schedule-inbox-URL'))?.hrefs).toEqual([`/dav/scheduling/${user.username}/inbox/`]);
+    expect(principalProps.get(p(NS.CALDAV, 'schedule-outbox-URL'))?.hrefs).toEqual([`/dav/scheduling/${user.username}/outbox/`]);
 
     const home = await dav.propfind(
       homePath(),
