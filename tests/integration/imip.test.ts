@@ -10,26 +10,8 @@ import path from 'node:path';
 import { createInvitationMailer, type EmailMode, type ImipMessage, type ItipMethod } from '../../server/src/scheduling/imip';
 import { clearSentEmails, sentEmails, type SentEmail } from '../harness/email';
 import { startTestServer, type TestServer } from '../harness/strapi';
+import { BERLIN_VTIMEZONE } from '../unit/ical-fixtures';
 
-const BERLIN = [
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/Berlin',
-  'BEGIN:DAYLIGHT',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0200',
-  'TZNAME:CEST',
-  'DTSTART:19700329T020000',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'END:DAYLIGHT',
-  'BEGIN:STANDARD',
-  'TZOFFSETFROM:+0200',
-  'TZOFFSETTO:+0100',
-  'TZNAME:CET',
-  'DTSTART:19701025T030000',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'END:STANDARD',
-  'END:VTIMEZONE',
-];
 
 interface ItipOptions {
   partstat?: string;
@@ -53,7 +35,7 @@ function itip(method: ItipMethod, options: ItipOptions = {}): string {
     'VERSION:2.0',
     'PRODID:-//Strapi CalDAV//EN',
     `METHOD:${method}`,
-    ...(times === 'berlin' ? BERLIN : []),
+    ...(times === 'berlin' ? BERLIN_VTIMEZONE : []),
     'BEGIN:VEVENT',
     'UID:imip-test-1@site.test',
     'DTSTAMP:20260201T120000Z',

@@ -5,6 +5,7 @@
  */
 import ICAL from 'ical.js';
 
+import { parameterText } from './participants';
 import { serializeComponent } from './serialize';
 
 export type ItipMethod = 'REQUEST' | 'CANCEL' | 'REPLY';
@@ -58,11 +59,6 @@ const recurrenceKeyOf = (component: ICAL.Component): string => {
 };
 const masterFirst = (components: ICAL.Component[]) =>
   [...components].sort((a, b) => Number(a.hasProperty('recurrence-id')) - Number(b.hasProperty('recurrence-id')));
-const textParameter = (property: ICAL.Property, name: string): string | null => {
-  const value = property.getParameter(name) as unknown;
-  if (Array.isArray(value)) return value.length > 0 ? String(value[0]) : null;
-  return typeof value === 'string' ? value : null;
-};
 const addressOf = (property: ICAL.Property): string => String(property.getFirstValue() ?? '');
 
 function participantOf(property: ICAL.Property): Participant {
@@ -70,9 +66,9 @@ function participantOf(property: ICAL.Property): Participant {
   return {
     address,
     key: addressKey(address),
-    name: textParameter(property, 'cn'),
-    partstat: (textParameter(property, 'partstat') ?? 'NEEDS-ACTION').toUpperCase(),
-    scheduleAgent: (textParameter(property, 'schedule-agent') ?? 'SERVER').toUpperCase(),
+    name: parameterText(property, 'cn'),
+    partstat: (parameterText(property, 'partstat') ?? 'NEEDS-ACTION').toUpperCase(),
+    scheduleAgent: (parameterText(property, 'schedule-agent') ?? 'SERVER').toUpperCase(),
   };
 }
 
@@ -259,7 +255,7 @@ export function applyReply(organizerText: string, replyText: string): string | n
       property.setParameter('partstat', answer.partstat);
       changed = true;
     }
-    if (textParameter(property, 'schedule-status') !== '2.0') {
+    if (parameterText(property, 'schedule-status') !== '2.0') {
       property.setParameter('schedule-status', '2.0');
       changed = true;
     }

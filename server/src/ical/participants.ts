@@ -29,7 +29,7 @@ export interface EventParticipants {
 }
 
 /** A parameter's text, or null when it is missing or blank; a repeated parameter gives its first value. */
-function parameter(property: ICAL.Property, name: string): string | null {
+export function parameterText(property: ICAL.Property, name: string): string | null {
   const value: unknown = property.getParameter(name);
   const first: unknown = Array.isArray(value) ? value.find((item: unknown) => typeof item === 'string') : value;
   if (typeof first !== 'string') return null;
@@ -44,7 +44,7 @@ function personOf(property: ICAL.Property): EventOrganizer | null {
   const address = value.trim();
   const mailto = /^mailto:(.*)$/i.exec(address);
   const email = mailto ? mailto[1].trim() : '';
-  return { address, email: email === '' ? null : email, name: parameter(property, 'cn') };
+  return { address, email: email === '' ? null : email, name: parameterText(property, 'cn') };
 }
 
 /** The organizer and attendees written on one component (a VEVENT, or one of its overrides). */
@@ -60,9 +60,9 @@ export function participantsOf(component: ICAL.Component): EventParticipants {
     if (!person) continue;
     attendees.push({
       ...person,
-      role: parameter(property, 'role')?.toUpperCase() ?? 'REQ-PARTICIPANT',
-      partstat: parameter(property, 'partstat')?.toUpperCase() ?? 'NEEDS-ACTION',
-      scheduleStatus: parameter(property, 'schedule-status'),
+      role: parameterText(property, 'role')?.toUpperCase() ?? 'REQ-PARTICIPANT',
+      partstat: parameterText(property, 'partstat')?.toUpperCase() ?? 'NEEDS-ACTION',
+      scheduleStatus: parameterText(property, 'schedule-status'),
     });
   }
   return { organizer, attendees };
