@@ -10,6 +10,7 @@ import { clearSentEmails, sentEmails } from '../harness/email';
 import { http } from '../harness/http';
 import { createUser, type TestUser } from '../harness/people';
 import { startTestServer, type TestServer } from '../harness/strapi';
+import { THUNDERBIRD_MEETING } from '../unit/ical-fixtures';
 
 let server: TestServer;
 let olivia: TestUser; // organizer
@@ -321,6 +322,41 @@ describe('free-busy', () => {
     expect(asAdam.status).toBe(403);
     expect(readErrorConditions(asAdam.text)).toContain('{urn:ietf:params:xml:ns:caldav}organizer-allowed');
     expect((await http(server.origin, 'POST', outboxOf(olivia), { basic: adam, body: request, headers: { 'Content-Type': 'text/calendar' } })).status).toBe(404);
+  });
+});
+
+describe('the shapes calendar apps send', () => {
+  test('a Thunderbird meeting in Berlin time, answered the way Apple Calendar answers', async () => {
+    const uid = '4d1c9a52-7d1e-4b8e-9a43-2f6f0c1d8e77';
+    const invite = THUNDERBIRD_MEETING.replace(
+      'STATUS:CONFIRMED\r\n',
+      [
+        'STATUS:CONFIRMED',
+        `ORGANIZER;CN=Olivia:mailto:${olivia.email}`,
+        `ATTENDEE;RSVP=TRUE;PARTSTAT=NEEDS-ACTION;ROLE=REQ-PARTICIPANT;CUTYPE=INDIVIDUAL;CN=Adam:mailto:${adam.email}`,
+        `ATTENDEE;ROLE=CHAIR;PARTSTAT=ACCEPTED;CN=Olivia:mailto:${olivia.email}`,
+        '',
+      ].join('\r\n'),
+    );
+    const organizerPath = `${calendarOf(olivia)}${uid}.ics`;
+    expect((await davClient(server.origin, olivia).put(organizerPath, invite)).status).toBe(201);
+
+    const copy = (await calendarObjects(adam)).find((object) => object.data.includes(uid));
+    expect(copy).toBeDefined();
+    const copyText = String(copy?.data);
+    expect(copyText).toContain('DTSTART;TZID=Europe/Berlin:20260302T090000');
+    expect(copyText).toContain('BEGIN:VTIMEZONE');
+    expect(copyText).not.toContain('X-MOZ-GENERATION');
+
+    // Apple rewrites the attendee line with its own parameters, adds its default alarm and sends it back.
+    const unfolded = copyText.replace(/\r\n[ \t]/g, '');
+    const answered = unfolded
+      .replace(/^ATTENDEE;[^\r\n]*CN=Adam[^\r\n]*$/m, `ATTENDEE;CN=Adam;CUTYPE=INDIVIDUAL;EMAIL=${adam.email};PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT:mailto:${adam.email}`)
+      .replace('END:VEVENT', ['TRANSP:OPAQUE', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'DESCRIPTION:Reminder', 'TRIGGER:-PT15M', 'X-APPLE-DEFAULT-ALARM:TRUE', 'END:VALARM', 'END:VEVENT'].join('\r\n'));
+    expect(answered).toContain('PARTSTAT=ACCEPTED;ROLE=REQ-PARTICIPANT:mailto:');
+    const path = new URL(String(copy?.url), server.origin).pathname;
+    expect((await davClient(server.origin, adam).put(path, answered)).status).toBe(204);
+    expect(attendeesOf((await davClient(server.origin, olivia).get(organizerPath)).text)[adam.email].partstat).toBe('ACCEPTED');
   });
 });
 
