@@ -183,10 +183,31 @@ export function createEventWriter(strapi: Core.Strapi) {
       };
       const fresh = { ...values, [n.column('documentId')]: documentId, [n.column('createdAt')]: now, [n.column('locale')]: null };
 
-      if (draft) await table(n.events).where('id', draft.id).update({ ...values, [n.column('publishedAt')]: null });
-      else await linkTo(await insertRow(table, { ...fresh, [n.column('publishedAt')]: null }));
-      if (published) await table(n.events).where('id', published.id).update({ ...values, [n.column('publishedAt')]: now });
-      else await linkTo(await insertRow(table, { ...fresh, [n.column('publishedAt')]: now }));
+      const publishedAt = n.column('publishedAt');
+      const isPostgres = strapi.db.dialect.client === 'postgres';
+      if (draft && published) {
+        // Both versions get the same fields in one statement; only the publication date tells them apart.
+        await table(n.events)
+          .whereIn('id', [draft.id, published.id])
+          // PostgreSQL cannot tell a parameter's type inside CASE; read as the column reads it (the offset ignored).
+          .update({ ...values, [publishedAt]: table.raw(`CASE WHEN id = ? THEN NULL ELSE ${isPostgres ? 'CAST(? AS timestamp)' : '?'} END`, [draft.id, now]) });
+      } else if (!draft && !published && strapi.db.dialect.client !== 'mysql') {
+        // A new event: both rows, then both links, in one statement each (MySQL cannot return several new ids).
+        const inserted = (await table(n.events).insert(
+          [
+            { ...fresh, [publishedAt]: null },
+            { ...fresh, [publishedAt]: now },
+          ],
+          ['id'],
+        )) as Array<{ id: number }>;
+        const order = n.link.inverseOrder ? { [n.link.inverseOrder]: now.getTime() } : {};
+        await table(n.link.table).insert(inserted.map((row) => ({ [n.link.from]: Number(row.id), [n.link.to]: calendar.id, ...order })));
+      } else {
+        if (draft) await table(n.events).where('id', draft.id).update({ ...values, [publishedAt]: null });
+        else await linkTo(await insertRow(table, { ...fresh, [publishedAt]: null }));
+        if (published) await table(n.events).where('id', published.id).update({ ...values, [publishedAt]: now });
+        else await linkTo(await insertRow(table, { ...fresh, [publishedAt]: now }));
+      }
 
       // What clients see changed unless the same bytes were stored again.
       const changed = !published || published.etag !== eventData.etag;
