@@ -317,6 +317,16 @@ describe('free-busy', () => {
     expect(adamAnswer).not.toContain('Private thing');
     expect(responses.find((part) => part.includes('nobody@outside.test'))).toContain('3.7');
 
+    // A calendar its owner set transparent ("not in my availability") makes nobody busy.
+    const transp = (value: string) =>
+      `<d:propertyupdate xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav"><d:set><d:prop><c:schedule-calendar-transp><c:${value}/></c:schedule-calendar-transp></d:prop></d:set></d:propertyupdate>`;
+    expect((await davClient(server.origin, adam).proppatch(calendarOf(adam), transp('transparent'))).status).toBe(207);
+    const [calendar] = readMultistatus((await davClient(server.origin, adam).propfind(calendarOf(adam), '0', propfindBody('c:schedule-calendar-transp'))).text);
+    expect(calendar.props.get('{urn:ietf:params:xml:ns:caldav}schedule-calendar-transp')?.children).toEqual(['{urn:ietf:params:xml:ns:caldav}transparent']);
+    const free = await http(server.origin, 'POST', outboxOf(olivia), { basic: olivia, body: request, headers: { 'Content-Type': 'text/calendar' } });
+    expect(free.text.split(/<[^>]*:response>/).slice(1).find((part) => part.includes(adam.email))).not.toMatch(/\nFREEBUSY[;:]/);
+    expect((await davClient(server.origin, adam).proppatch(calendarOf(adam), transp('opaque'))).status).toBe(207);
+
     // Asking for someone else's outbox, or as someone else than the ORGANIZER, is refused.
     const asAdam = await http(server.origin, 'POST', outboxOf(adam), { basic: adam, body: request, headers: { 'Content-Type': 'text/calendar' } });
     expect(asAdam.status).toBe(403);
