@@ -399,6 +399,23 @@ describe('what the client may decide', () => {
   });
 });
 
+describe('inboxes no app empties', () => {
+  test('keep their messages for 30 days: older ones go when the next one arrives', async () => {
+    const messages = server.strapi.db.query('plugin::caldav.scheduling-message' as never);
+    const old = (await messages.create({
+      data: { recipientId: bea.id, resourceName: 'old.ics', uid: 'old@example.test', method: 'REQUEST', icalendar: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n', etag: 'x' },
+    })) as { id: number };
+    await server.strapi.db.connection('caldav_scheduling_messages').where({ id: old.id }).update({ created_at: new Date(Date.now() - 31 * 86_400_000) });
+    expect((await inbox(bea)).map((message) => message.href)).toContain(`${inboxOf(bea)}old.ics`);
+
+    const uid = 'retention@example.test';
+    expect((await davClient(server.origin, olivia).put(`${calendarOf(olivia)}retention.ics`, meeting(olivia, [{ email: bea.email }]).replace(UID, uid))).status).toBe(201);
+    const after = await inbox(bea);
+    expect(after.map((message) => message.href)).not.toContain(`${inboxOf(bea)}old.ics`);
+    expect(after.some((message) => message.data.includes(uid))).toBe(true);
+  });
+});
+
 describe('what an invitation cannot do', () => {
   test('change an event of the invitee that is not this organizer’s meeting, even with its UID', async () => {
     const uid = 'bea-private@example.test';

@@ -17,6 +17,12 @@ interface MessageRow {
 
 const listFields = ['id', 'resourceName', 'etag', 'updatedAt'];
 
+/**
+ * Messages older than this are removed when the next one arrives for the same user: apps that handle invitations
+ * delete them sooner, and the events themselves are in the calendars, so an inbox no app empties stays bounded.
+ */
+export const INBOX_RETENTION_DAYS = 30;
+
 /** Users' scheduling inboxes (one row per delivered message) and the lookup of users by their email. */
 export function createSchedulingStore(strapi: Core.Strapi): SchedulingStore {
   const messages = () => strapi.db.query(SCHEDULING_MESSAGE_UID as never);
@@ -50,6 +56,8 @@ export function createSchedulingStore(strapi: Core.Strapi): SchedulingStore {
             etag: etagOf(message.data),
           },
         });
+        const cutoff = new Date(Date.now() - INBOX_RETENTION_DAYS * 86_400_000);
+        await messages().deleteMany({ where: { recipientId: recipient.id, createdAt: { $lt: cutoff } } });
       },
 
       async list(owner) {
