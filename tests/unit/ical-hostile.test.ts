@@ -326,7 +326,11 @@ describe('recurrences that would expand without end', () => {
           const expected: number[] = [];
           const dtstart = ICAL.Time.fromData({ year, month, day, hour, minute: 0, second: 0 }, ICAL.Timezone.utcTimezone);
           const iterator = ICAL.Recur.fromString(rule).iterator(dtstart);
-          for (let next = iterator.next(); next && next.toUnixTime() * 1000 < window.end.getTime(); next = iterator.next()) {
+          const first = iterator.next();
+          // ical.js finds no date at all when DTSTART's month lacks the only BYMONTHDAY (31 in June, INTERVAL=5):
+          // no oracle for those.
+          fc.pre(first !== null);
+          for (let next = first; next && next.toUnixTime() * 1000 < window.end.getTime(); next = iterator.next()) {
             const at = next.toUnixTime() * 1000;
             if (at + 3_600_000 > window.start.getTime()) expected.push(at);
           }
@@ -337,7 +341,11 @@ describe('recurrences that would expand without end', () => {
           expect(found).toEqual(expected);
         },
       ),
-      { numRuns: 30 },
+      {
+        numRuns: 30,
+        // Found by this property: a yearly series on 29 January moved ahead fell on 1 January.
+        examples: [[{ freq: 'YEARLY', interval: 1, parts: '', year: 1950, month: 1, day: 29, hour: 0, windowStart: Date.UTC(2000, 0, 1), windowDays: 1 }]],
+      },
     );
   });
 

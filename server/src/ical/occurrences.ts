@@ -325,11 +325,14 @@ function laterStart(rule: ICAL.Recur, dtstart: ICAL.Time, fromMs: number | undef
     const periods = Math.floor(gapMonths / monthsPerPeriod);
     if (periods <= 0) return null;
     const months = dtstart.month - 1 + periods * monthsPerPeriod;
+    const year = dtstart.year + Math.floor(months / 12);
+    const month = (months % 12) + 1;
     const start = dtstart.clone();
-    // A day the target month may lack: the rule names its own days (movableRule), so the 1st serves as well.
-    if (start.day > 28) start.day = 1;
-    start.year = dtstart.year + Math.floor(months / 12);
-    start.month = (months % 12) + 1;
+    // A day the target month lacks: only where the rule names its own days (movableRule), so the 1st serves as well.
+    // Any other day is kept: a yearly series on 31 January stays on the 31st.
+    if (start.day > ICAL.Time.daysInMonth(month, year)) start.day = 1;
+    start.year = year;
+    start.month = month;
     return start;
   }
   const period = unit * interval;
