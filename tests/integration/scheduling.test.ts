@@ -434,6 +434,14 @@ describe('what an invitation cannot do', () => {
     // Deleting it does not cancel her event either.
     expect((await organizer.delete(`${calendarOf(adam)}hijack.ics`)).status).toBe(204);
     expect((await bea_.get(`${calendarOf(bea)}doctor.ics`)).text).toBe(own);
+
+    // Nor does a UID chosen to match the name of her event: the invitation lands beside it.
+    const byName = meeting(adam, [{ email: bea.email }]).replace(UID, 'doctor');
+    expect((await organizer.put(`${calendarOf(adam)}by-name.ics`, byName)).status).toBe(201);
+    expect((await bea_.get(`${calendarOf(bea)}doctor.ics`)).text).toBe(own);
+    const copies = (await calendarObjects(bea)).filter((object) => /^UID:doctor\r?$/m.test(object.data));
+    expect(copies).toHaveLength(1);
+    expect(copies[0].url).not.toMatch(/doctor\.ics$/);
   });
 });
 

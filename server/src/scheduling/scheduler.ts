@@ -4,6 +4,8 @@
  * gets an email (iMIP) when the site can send one. An attendee's answer updates the organizer's copy the same way.
  * What each delivery did is written into the stored object as SCHEDULE-STATUS.
  */
+import { createId } from '@paralleldrive/cuid2';
+
 import { busyPeriods, freeBusyCalendar, parseCalendarObject } from '../ical';
 import { screenCalendarText } from '../ical/document';
 import {
@@ -155,7 +157,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     if (method === 'REQUEST') {
       const calendar = copy?.calendar ?? (await defaultCalendar(principal, true));
       if (!calendar) throw new Error(`${principal.username} has no calendar for invitations`);
-      await store_(calendar, copy?.name ?? copyName(uid), attendeeCopy(message, copy?.data ?? null));
+      // A new copy never takes the name of an event already there (a UID can be chosen to match any name).
+      let name = copy?.name ?? copyName(uid);
+      if (!copy && (await calendars.findObject(calendar, name))) name = `${createId()}.ics`;
+      await store_(calendar, name, attendeeCopy(message, copy?.data ?? null));
     } else if (method === 'CANCEL') {
       if (copy) await store_(copy.calendar, copy.name, cancelledCopy(message, copy.data));
     } else if (copy) {
