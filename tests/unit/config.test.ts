@@ -49,6 +49,12 @@ describe('plugin config validation', () => {
     expect(() => validateConfig(withDefaults({ sqliteWriteAheadLog: 'off' }))).toThrow(/"sqliteWriteAheadLog" must be true or false/);
   });
 
+  test('postgresPreparedStatements is on by default and takes true or false only', () => {
+    expect(defaultConfig.postgresPreparedStatements).toBe(true);
+    expect(() => validateConfig(withDefaults({ postgresPreparedStatements: false }))).not.toThrow();
+    expect(() => validateConfig(withDefaults({ postgresPreparedStatements: 'no' }))).toThrow(/"postgresPreparedStatements" must be true or false/);
+  });
+
   test('databaseWaitSeconds takes whole seconds from 1 to 600', () => {
     expect(() => validateConfig(withDefaults({ databaseWaitSeconds: 30 }))).not.toThrow();
     for (const databaseWaitSeconds of [0, 2.5, 601, '10', null]) {

@@ -33,6 +33,11 @@ export interface PluginConfig {
    */
   sqliteWriteAheadLog: boolean;
   /**
+   * On PostgreSQL, whether the statements every request makes are sent as named prepared statements, planned once per
+   * connection. false for a connection pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
+   */
+  postgresPreparedStatements: boolean;
+  /**
    * Longest wait, in seconds, for a database connection before a request is answered 503 (Retry-After) instead of
    * hanging while the database is unreachable. Lowers the connection pool's acquire and connect timeouts for the
    * whole site to this (Strapi's project template sets 60 s); a shorter one in the site's database config is kept.
@@ -103,6 +108,7 @@ export const defaultConfig: PluginConfig = {
   loginThrottle: { maxFailuresPerAccount: 10, maxFailuresPerAddress: 100, windowSeconds: 900 },
   defaultTimezone: null,
   sqliteWriteAheadLog: true,
+  postgresPreparedStatements: true,
   databaseWaitSeconds: 10,
   cors: { origins: [] },
   occurrences: { maxWindowDays: 366 },
@@ -192,6 +198,9 @@ const checks: Record<keyof PluginConfig, Check> = {
     }
   },
   sqliteWriteAheadLog(value) {
+    return typeof value === 'boolean' ? null : 'must be true or false';
+  },
+  postgresPreparedStatements(value) {
     return typeof value === 'boolean' ? null : 'must be true or false';
   },
   databaseWaitSeconds(value) {

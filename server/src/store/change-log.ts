@@ -3,7 +3,7 @@ import type { Core } from '@strapi/strapi';
 import { createId } from '@paralleldrive/cuid2';
 
 import { ADDRESS_BOOK_UID, CALENDAR_UID, SOURCE_STATE_UID, SYNC_CHANGE_UID } from '../uids';
-import { createSchema, tables } from './sql';
+import { createSchema, runFixed, tables } from './sql';
 
 /** Where a collection's sync position lives: its own row, or a content source's state row. */
 export type CollectionType = typeof CALENDAR_UID | typeof ADDRESS_BOOK_UID | typeof SOURCE_STATE_UID;
@@ -60,32 +60,56 @@ export function createChangeLog(strapi: Core.Strapi) {
     async record(type: CollectionType, collectionId: string, entries: MemberChange[]): Promise<void> {
       if (entries.length === 0) return;
       await strapi.db.transaction(async () => {
-        const table = await tables(strapi);
-        const n = names();
-        // The new position, in the same statement where the database can say it (PostgreSQL, SQLite).
-        const incremented = table(tableOf[type]).where({ document_id: collectionId }).increment('sync_sequence', 1);
-        let row: { sync_sequence: number } | undefined;
-        if (strapi.db.dialect.client === 'mysql') {
-          await incremented;
-          row = (await table(tableOf[type]).where({ document_id: collectionId }).first('sync_sequence')) as { sync_sequence: number } | undefined;
-        } else {
-          [row] = (await incremented.returning('sync_sequence')) as Array<{ sync_sequence: number }>;
-        }
-        if (!row) return; // The collection is gone with its log.
-        const now = new Date();
-        await table(n.table).insert(
-          entries.map((entry) => ({
-            [n.documentId]: createId(),
-            [n.collectionId]: collectionId,
-            [n.sequence]: Number(row.sync_sequence),
-            [n.resourceName]: entry.name,
-            [n.removed]: entry.removed,
-            [n.createdAt]: now,
-            [n.updatedAt]: now,
-            [n.publishedAt]: now,
-          })),
-        );
+        const position = await changeLog.advance(type, collectionId);
+        if (position) await changeLog.recordAt(collectionId, position.sequence, entries);
       });
+    },
+
+    /**
+     * Moves the collection to its next position and gives it, with the collection's row id: inside a write's
+     * transaction, as its first statement, this also takes the collection's row lock, so that writers to one
+     * collection queue here (see `lockCollection`). Null when the collection is gone.
+     */
+    async advance(type: CollectionType, collectionId: string): Promise<{ id: number; sequence: number } | null> {
+      const table = await tables(strapi);
+      const incremented = table(tableOf[type]).where({ document_id: collectionId }).increment('sync_sequence', 1);
+      let row: { id: number; sync_sequence: number } | undefined;
+      if (strapi.db.dialect.client === 'mysql') {
+        // No RETURNING: the row is locked by the update, so the read that follows sees this transaction's number.
+        await incremented;
+        row = (await table(tableOf[type]).where({ document_id: collectionId }).first('id', 'sync_sequence')) as typeof row;
+      } else {
+        [row] = await runFixed<{ id: number; sync_sequence: number }>(strapi, table, incremented.returning(['id', 'sync_sequence']));
+      }
+      return row ? { id: Number(row.id), sequence: Number(row.sync_sequence) } : null;
+    },
+
+    /** Takes back an `advance` whose write changed nothing clients see; inside the same transaction. */
+    async retreat(type: CollectionType, position: { id: number; sequence: number }): Promise<void> {
+      const table = await tables(strapi);
+      await runFixed(strapi, table, table(tableOf[type]).where({ id: position.id }).update({ sync_sequence: position.sequence - 1 }));
+    },
+
+    /** Appends changes at a position taken with `advance`, in the same transaction. */
+    async recordAt(collectionId: string, sequence: number, entries: MemberChange[]): Promise<void> {
+      if (entries.length === 0) return;
+      const table = await tables(strapi);
+      const n = names();
+      const now = new Date();
+      const inserted = table(n.table).insert(
+        entries.map((entry) => ({
+          [n.documentId]: createId(),
+          [n.collectionId]: collectionId,
+          [n.sequence]: sequence,
+          [n.resourceName]: entry.name,
+          [n.removed]: entry.removed,
+          [n.createdAt]: now,
+          [n.updatedAt]: now,
+          [n.publishedAt]: now,
+        })),
+      );
+      // A single change (a client's write) has one text; a batch's text depends on its size.
+      await (entries.length === 1 ? runFixed(strapi, table, inserted) : inserted);
       schedulePrune(strapi, changeLog);
     },
 

@@ -9,11 +9,14 @@ import { collectProblems } from '../middlewares/document-rules';
 import { CALENDAR_UID, EVENT_UID } from '../uids';
 import { createChangeLog } from './change-log';
 import type { EventData } from './event-data';
-import { compiledSelect, createSchema, tables, type Tables } from './sql';
+import { compiledSelect, createSchema, runFixed, tables, type Tables } from './sql';
 
 /** Event attributes stored as datetimes, and as JSON. */
 const DATE_ATTRIBUTES = new Set(['start', 'end', 'firstOccurrence', 'lastOccurrence']);
 const JSON_ATTRIBUTES = new Set(['exdates', 'categories']);
+/** How long stored writes wait to be announced together, and how many are read back at once. */
+const ANNOUNCE_DELAY_MS = 50;
+const ANNOUNCE_BATCH_SIZE = 100;
 
 interface ExistingRow {
   id: number;
@@ -44,21 +47,11 @@ export function createEventWriter(strapi: Core.Strapi) {
     const link = schema.link(EVENT_UID, 'calendar');
     return {
       events: schema.table(EVENT_UID),
-      calendars: schema.table(CALENDAR_UID),
-      calendarDocumentId: schema.column(CALENDAR_UID, 'documentId'),
       link,
       column: (attribute: string) => schema.column(EVENT_UID, attribute),
     };
   }
   const names = () => (resolved ??= resolveNames());
-
-  // The calendar's row, locked until commit where the database has row locks: writers to one calendar queue here,
-  // before touching the event's rows (which keeps MySQL from deadlocking on them).
-  const lockedCalendar = compiledSelect<{ id: number }>(strapi, (table, parameter) => {
-    const n = names();
-    const lookup = table(n.calendars).where(n.calendarDocumentId, parameter(0)).first('id');
-    return strapi.db.dialect.client === 'sqlite' ? lookup : lookup.forUpdate();
-  });
 
   // The event's rows and any other event with its UID, from the name's and the UID's indexes to the link: never a
   // walk over the calendar's events. Drafts count too: a UID belongs to one event, published or not.
@@ -120,17 +113,51 @@ export function createEventWriter(strapi: Core.Strapi) {
     return populate;
   }
 
-  /** The event's draft and published versions as an event payload carries them (relations in, private fields out). */
-  async function storedVersions(documentId: string): Promise<{ draft: Entry | null; published: Entry | null }> {
+  type Versions = { draft: Entry | null; published: Entry | null };
+
+  /** Events' draft and published versions as an event payload carries them (relations in, private fields out). */
+  async function storedVersions(documentIds: string[]): Promise<Map<string, Versions>> {
     const model = eventModel();
-    const rows = (await strapi.db.query(EVENT_UID as never).findMany({ where: { documentId }, populate: eventPopulate() })) as Entry[];
+    const rows = (await strapi.db.query(EVENT_UID as never).findMany({ where: { documentId: { $in: documentIds } }, populate: eventPopulate() })) as Entry[];
     const getModel = (uid: string) => strapi.getModel(uid as never) as unknown as Model;
-    const sanitized = async (row: Entry | undefined) => (row ? sanitize.sanitizers.defaultSanitizeOutput({ schema: model, getModel }, row) : null);
-    const isPublished = (row: Entry) => row.publishedAt !== null && row.publishedAt !== undefined;
-    return {
-      draft: await sanitized(rows.find((row) => !isPublished(row))),
-      published: await sanitized(rows.find(isPublished)),
-    };
+    const versions = new Map<string, Versions>();
+    for (const row of rows) {
+      const documentId = String(row.documentId);
+      const entry = versions.get(documentId) ?? { draft: null, published: null };
+      const sanitized = await sanitize.sanitizers.defaultSanitizeOutput({ schema: model, getModel }, row);
+      if (row.publishedAt !== null && row.publishedAt !== undefined) entry.published = sanitized;
+      else entry.draft = sanitized;
+      versions.set(documentId, entry);
+    }
+    return versions;
+  }
+
+  /**
+   * Stored client writes waiting to be announced. They are read back together, a moment after the first of them:
+   * a client syncing many changes costs two reads per batch instead of two per write, and those reads do not
+   * compete with every following request.
+   */
+  let pending: Array<{ documentId: string; created: boolean; entry: Record<string, unknown> }> = [];
+  let announcing: Promise<void> = Promise.resolve();
+
+  async function announcePending(): Promise<void> {
+    const model = eventModel();
+    while (pending.length > 0) {
+      const batch = pending.slice(0, ANNOUNCE_BATCH_SIZE);
+      pending = pending.slice(batch.length);
+      // Should the read fail (the database gone right after the commit), the changes are still announced.
+      const versions = await storedVersions([...new Set(batch.map((item) => item.documentId))]).catch((error: unknown) => {
+        strapi.log.warn(`caldav: reading back stored events for their announcement failed: ${String(error)}`);
+        return new Map<string, Versions>();
+      });
+      for (const { documentId, created, entry } of batch) {
+        const { draft, published } = versions.get(documentId) ?? { draft: null, published: null };
+        const written = { documentId, ...entry };
+        const emit = (name: string, version: Entry | null) => strapi.eventHub.emit(name, { model: model.modelName, uid: model.uid, entry: version ?? written });
+        await emit(created ? 'entry.create' : 'entry.update', draft);
+        await emit('entry.publish', published);
+      }
+    }
   }
 
   async function insertRow(table: Tables, values: Record<string, unknown>): Promise<number> {
@@ -155,8 +182,11 @@ export function createEventWriter(strapi: Core.Strapi) {
     ): Promise<(StoredEvent & { documentId: string; changed: boolean }) | { uidTakenBy: string }> {
       const n = names();
       const table = await tables(strapi);
-      const [calendar] = await lockedCalendar(calendarDocumentId);
-      if (!calendar) throw new DavError(409, 'The calendar no longer exists.');
+      // The calendar's next sync position, first thing: this locks the calendar's row until commit, so that writers
+      // to one calendar queue here before touching the event's rows (which keeps MySQL from deadlocking on them).
+      const position = await changeLog.advance(CALENDAR_UID, calendarDocumentId);
+      if (!position) throw new DavError(409, 'The calendar no longer exists.');
+      const calendar = { id: position.id };
       const rows = await eventRows(name, eventData.uid, calendar.id);
       // The client's If-Match / If-None-Match against the event as it is now, with the calendar locked: of two
       // writes made from the same version, the second is refused instead of overwriting the first.
@@ -167,7 +197,10 @@ export function createEventWriter(strapi: Core.Strapi) {
         }
       }
       const uidHolder = rows.find((row) => row.resourceName !== name);
-      if (uidHolder) return { uidTakenBy: uidHolder.resourceName };
+      if (uidHolder) {
+        await changeLog.retreat(CALENDAR_UID, position);
+        return { uidTakenBy: uidHolder.resourceName };
+      }
       const existing = rows;
 
       const now = new Date();
@@ -187,21 +220,29 @@ export function createEventWriter(strapi: Core.Strapi) {
       const isPostgres = strapi.db.dialect.client === 'postgres';
       if (draft && published) {
         // Both versions get the same fields in one statement; only the publication date tells them apart.
-        await table(n.events)
-          .whereIn('id', [draft.id, published.id])
-          // PostgreSQL cannot tell a parameter's type inside CASE; read as the column reads it (the offset ignored).
-          .update({ ...values, [publishedAt]: table.raw(`CASE WHEN id = ? THEN NULL ELSE ${isPostgres ? 'CAST(? AS timestamp)' : '?'} END`, [draft.id, now]) });
+        await runFixed(
+          strapi,
+          table,
+          table(n.events)
+            .whereIn('id', [draft.id, published.id])
+            // PostgreSQL cannot tell a parameter's type inside CASE; read as the column reads it (the offset ignored).
+            .update({ ...values, [publishedAt]: table.raw(`CASE WHEN id = ? THEN NULL ELSE ${isPostgres ? 'CAST(? AS timestamp)' : '?'} END`, [draft.id, now]) }),
+        );
       } else if (!draft && !published && strapi.db.dialect.client !== 'mysql') {
         // A new event: both rows, then both links, in one statement each (MySQL cannot return several new ids).
-        const inserted = (await table(n.events).insert(
-          [
-            { ...fresh, [publishedAt]: null },
-            { ...fresh, [publishedAt]: now },
-          ],
-          ['id'],
-        )) as Array<{ id: number }>;
+        const inserted = await runFixed<{ id: number }>(
+          strapi,
+          table,
+          table(n.events).insert(
+            [
+              { ...fresh, [publishedAt]: null },
+              { ...fresh, [publishedAt]: now },
+            ],
+            ['id'],
+          ),
+        );
         const order = n.link.inverseOrder ? { [n.link.inverseOrder]: now.getTime() } : {};
-        await table(n.link.table).insert(inserted.map((row) => ({ [n.link.from]: Number(row.id), [n.link.to]: calendar.id, ...order })));
+        await runFixed(strapi, table, table(n.link.table).insert(inserted.map((row) => ({ [n.link.from]: Number(row.id), [n.link.to]: calendar.id, ...order }))));
       } else {
         if (draft) await table(n.events).where('id', draft.id).update({ ...values, [publishedAt]: null });
         else await linkTo(await insertRow(table, { ...fresh, [publishedAt]: null }));
@@ -211,7 +252,8 @@ export function createEventWriter(strapi: Core.Strapi) {
 
       // What clients see changed unless the same bytes were stored again.
       const changed = !published || published.etag !== eventData.etag;
-      if (changed) await changeLog.record(CALENDAR_UID, calendarDocumentId, [{ name, removed: false }]);
+      if (changed) await changeLog.recordAt(calendarDocumentId, position.sequence, [{ name, removed: false }]);
+      else await changeLog.retreat(CALENDAR_UID, position);
       return { etag: eventData.etag, created: !published, documentId, changed };
     },
 
@@ -221,23 +263,19 @@ export function createEventWriter(strapi: Core.Strapi) {
      * `entry.publish`, each read back with its relations and without private fields, as the document service's
      * events carry them. Webhook consumers then get the row's id, timestamps, publication state and calendar, not
      * only the fields the client sent. `entry` (what was written) stands in for a version that cannot be read back.
+     * Announcements go out in the order of the writes, within ANNOUNCE_DELAY_MS; two writes of one event in the same
+     * batch both carry its latest state.
      */
     announce(documentId: string, created: boolean, entry: Record<string, unknown>): void {
-      setImmediate(() => {
-        void (async () => {
-          const model = eventModel();
-          // Should the read fail (the database gone right after the commit), the change is still announced.
-          const { draft, published } = await storedVersions(documentId).catch((error: unknown) => {
-            strapi.log.warn(`caldav: reading back a stored event for its announcement failed: ${String(error)}`);
-            return { draft: null, published: null };
+      pending.push({ documentId, created, entry });
+      if (pending.length > 1) return; // A batch is already due.
+      setTimeout(() => {
+        announcing = announcing
+          .then(announcePending)
+          .catch((error: unknown) => {
+            strapi.log.warn(`caldav: announcing event changes failed: ${String(error)}`);
           });
-          const written = { documentId, ...entry };
-          const emit = (name: string, version: Entry | null) =>
-            strapi.eventHub.emit(name, { model: model.modelName, uid: model.uid, entry: version ?? written });
-          await emit(created ? 'entry.create' : 'entry.update', draft);
-          await emit('entry.publish', published);
-        })().catch((error: unknown) => strapi.log.warn(`caldav: announcing an event change failed: ${String(error)}`));
-      });
+      }, ANNOUNCE_DELAY_MS).unref();
     },
   };
 }

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 
@@ -92,7 +94,7 @@ export async function tables(strapi: Core.Strapi): Promise<Tables> {
 }
 
 /** A value given when a compiled select runs: `parameter(0)` is the first. */
-type Compiled = { sql: string; bindings: Array<{ parameter: number } | { value: Knex.Value }> };
+type Compiled = { sql: string; name: string | null; bindings: Array<{ parameter: number } | { value: Knex.Value }> };
 
 const parameterMarker = /^\u0000caldav-parameter-(\d+)\u0000$/;
 const parameter = (index: number): string => `\u0000caldav-parameter-${index}\u0000`;
@@ -102,6 +104,38 @@ function rowsOfRaw(client: string, result: unknown): unknown[] {
   if (client === 'postgres') return (result as { rows: unknown[] }).rows;
   if (client === 'mysql') return (result as [unknown[], unknown])[0];
   return result as unknown[];
+}
+
+const preparing = new WeakMap<Core.Strapi, boolean>();
+
+/**
+ * Whether the hot statements go to PostgreSQL as named prepared statements: the server then parses and plans each
+ * once per connection instead of on every request, which is most of what a small statement costs it (a lookup by
+ * an index: about 0.3 ms unprepared, 0.1 ms prepared, on loopback). `postgresPreparedStatements: false` turns it off
+ * for a connection pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+ */
+function prepares(strapi: Core.Strapi): boolean {
+  let enabled = preparing.get(strapi);
+  if (enabled === undefined) {
+    enabled = strapi.db.dialect.client === 'postgres' && strapi.config.get<boolean>('plugin::caldav.postgresPreparedStatements', true) !== false;
+    preparing.set(strapi, enabled);
+  }
+  return enabled;
+}
+
+/** The name a statement is prepared under: the same text always gets the same name, on every connection. */
+const statementName = (sql: string): string => `caldav_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+
+/**
+ * Runs a statement of a fixed shape (the same text whatever its values), prepared where `prepares` says so, and
+ * gives its rows (those of RETURNING for a write). Only for statements whose text cannot vary with the request:
+ * each distinct text is kept prepared on every connection.
+ */
+export async function runFixed<Row>(strapi: Core.Strapi, table: Tables, query: Knex.QueryBuilder): Promise<Row[]> {
+  if (!prepares(strapi)) return (await query) as Row[];
+  const { sql, bindings } = query.toSQL();
+  const result = (await table.raw(sql, bindings as Knex.RawBinding[]).options({ name: statementName(sql) })) as { rows: Row[] };
+  return result.rows;
 }
 
 /**
@@ -120,6 +154,7 @@ export function compiledSelect<Row>(
       const { sql, bindings } = build(table, parameter).toSQL();
       compiled = {
         sql,
+        name: prepares(strapi) ? statementName(sql) : null,
         bindings: bindings.map((value) => {
           const marker = typeof value === 'string' ? parameterMarker.exec(value) : null;
           return marker ? { parameter: Number(marker[1]) } : { value };
@@ -127,6 +162,7 @@ export function compiledSelect<Row>(
       };
     }
     const bindings = compiled.bindings.map((binding) => ('parameter' in binding ? values[binding.parameter] : binding.value));
-    return rowsOfRaw(strapi.db.dialect.client, await table.raw(compiled.sql, bindings)) as Row[];
+    const statement = table.raw(compiled.sql, bindings);
+    return rowsOfRaw(strapi.db.dialect.client, await (compiled.name ? statement.options({ name: compiled.name }) : statement)) as Row[];
   };
 }
