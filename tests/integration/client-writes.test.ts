@@ -40,14 +40,19 @@ afterAll(async () => {
 });
 
 const documents = () => server.strapi.documents(EVENT_UID as never);
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+/** Announcements go out a moment after the write (in batches): waits until `count` of events were heard, or 300 ms for none. */
+async function settle(count: number): Promise<void> {
+  const deadline = Date.now() + (count === 0 ? 300 : 5000);
+  const ofEvents = () => heard.filter((event) => event.uid === EVENT_UID).length;
+  while (Date.now() < deadline && (count === 0 || ofEvents() < count)) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 
 type EventDocument = { documentId: string; summary: string; uid: string; resourceName: string; etag: string; start: string; calendar?: { documentId: string } | null };
 
 test('a client-created event is a published document of its calendar, with a draft like the document service makes', async () => {
   const response = await dav.put(`${calendarPath}standup.ics`, vevent('standup@client', { summary: 'Stand-up', start: '20260310T090000Z', end: '20260310T093000Z' }));
   expect(response.status).toBe(201);
-  await settle();
+  await settle(2);
 
   const published = (await documents().findFirst({ filters: { uid: 'standup@client' }, status: 'published', populate: ['calendar'] } as never)) as unknown as EventDocument;
   const draft = (await documents().findOne({ documentId: published.documentId, status: 'draft', populate: ['calendar'] } as never)) as unknown as EventDocument;
@@ -84,7 +89,7 @@ test('a client update keeps one document, and an unchanged PUT announces nothing
   heard.length = 0;
   const body = vevent('standup@client', { summary: 'Stand-up (moved)', start: '20260310T100000Z', end: '20260310T103000Z' });
   expect((await dav.put(`${calendarPath}standup.ics`, body, { 'If-Match': `"${before.etag}"` })).status).toBe(204);
-  await settle();
+  await settle(2);
   const after = (await documents().findMany({ filters: { uid: 'standup@client' }, status: 'published' } as never)) as unknown as EventDocument[];
   expect(after).toHaveLength(1);
   expect(after[0]).toMatchObject({ documentId: before.documentId, summary: 'Stand-up (moved)', start: '2026-03-10T10:00:00.000Z' });
@@ -92,7 +97,7 @@ test('a client update keeps one document, and an unchanged PUT announces nothing
 
   heard.length = 0;
   expect((await dav.put(`${calendarPath}standup.ics`, body)).status).toBe(204);
-  await settle();
+  await settle(0);
   expect(heard).toEqual([]);
 });
 

@@ -1,9 +1,10 @@
 import type { Core } from '@strapi/strapi';
+import type { Knex } from 'knex';
 
 import { createId } from '@paralleldrive/cuid2';
 
 import { ADDRESS_BOOK_UID, CALENDAR_UID, SOURCE_STATE_UID, SYNC_CHANGE_UID } from '../uids';
-import { createSchema, runFixed, tables } from './sql';
+import { createSchema, runFixed, tables, type Tables } from './sql';
 
 /** Where a collection's sync position lives: its own row, or a content source's state row. */
 export type CollectionType = typeof CALENDAR_UID | typeof ADDRESS_BOOK_UID | typeof SOURCE_STATE_UID;
@@ -94,9 +95,20 @@ export function createChangeLog(strapi: Core.Strapi) {
     async recordAt(collectionId: string, sequence: number, entries: MemberChange[]): Promise<void> {
       if (entries.length === 0) return;
       const table = await tables(strapi);
+      const inserted = changeLog.changesAt(table, collectionId, sequence, entries);
+      // A single change (a client's write) has one text; a batch's text depends on its size.
+      await (entries.length === 1 ? runFixed(strapi, table, inserted) : inserted);
+      changeLog.recorded();
+    },
+
+    /**
+     * The insert of changes at a position taken with `advance`, not yet run: for a writer that makes it part of its
+     * own statement, and then calls `recorded`.
+     */
+    changesAt(table: Tables, collectionId: string, sequence: number, entries: MemberChange[]): Knex.QueryBuilder {
       const n = names();
       const now = new Date();
-      const inserted = table(n.table).insert(
+      return table(n.table).insert(
         entries.map((entry) => ({
           [n.documentId]: createId(),
           [n.collectionId]: collectionId,
@@ -108,8 +120,10 @@ export function createChangeLog(strapi: Core.Strapi) {
           [n.publishedAt]: now,
         })),
       );
-      // A single change (a client's write) has one text; a batch's text depends on its size.
-      await (entries.length === 1 ? runFixed(strapi, table, inserted) : inserted);
+    },
+
+    /** Changes were appended: the log is pruned now and then, after the write. */
+    recorded(): void {
       schedulePrune(strapi, changeLog);
     },
 

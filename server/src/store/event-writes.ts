@@ -217,32 +217,42 @@ export function createEventWriter(strapi: Core.Strapi) {
       const fresh = { ...values, [n.column('documentId')]: documentId, [n.column('createdAt')]: now, [n.column('locale')]: null };
 
       const publishedAt = n.column('publishedAt');
-      const isPostgres = strapi.db.dialect.client === 'postgres';
+      const client = strapi.db.dialect.client;
+      const isPostgres = client === 'postgres';
+      // What clients see changed unless the same bytes were stored again.
+      const changed = !published || published.etag !== eventData.etag;
+      const change = changed ? changeLog.changesAt(table, calendarDocumentId, position.sequence, [{ name, removed: false }]) : null;
+      // On PostgreSQL the rows, their links and the change go in one statement (a WITH of inserts and updates): each
+      // statement is a round trip to the database server, which is most of what a small write costs.
+      const folded = isPostgres && change !== null;
       if (draft && published) {
         // Both versions get the same fields in one statement; only the publication date tells them apart.
-        await runFixed(
-          strapi,
-          table,
-          table(n.events)
-            .whereIn('id', [draft.id, published.id])
-            // PostgreSQL cannot tell a parameter's type inside CASE; read as the column reads it (the offset ignored).
-            .update({ ...values, [publishedAt]: table.raw(`CASE WHEN id = ? THEN NULL ELSE ${isPostgres ? 'CAST(? AS timestamp)' : '?'} END`, [draft.id, now]) }),
-        );
-      } else if (!draft && !published && strapi.db.dialect.client !== 'mysql') {
-        // A new event: both rows, then both links, in one statement each (MySQL cannot return several new ids).
-        const inserted = await runFixed<{ id: number }>(
-          strapi,
-          table,
-          table(n.events).insert(
-            [
-              { ...fresh, [publishedAt]: null },
-              { ...fresh, [publishedAt]: now },
-            ],
-            ['id'],
-          ),
+        const update = table(n.events)
+          .whereIn('id', [draft.id, published.id])
+          // PostgreSQL cannot tell a parameter's type inside CASE; read as the column reads it (the offset ignored).
+          .update({ ...values, [publishedAt]: table.raw(`CASE WHEN id = ? THEN NULL ELSE ${isPostgres ? 'CAST(? AS timestamp)' : '?'} END`, [draft.id, now]) });
+        await runFixed(strapi, table, folded ? change.with('updated_events', update) : update);
+      } else if (!draft && !published && client !== 'mysql') {
+        // A new event: both rows, then both links (MySQL cannot return several new ids).
+        const rows = table(n.events).insert(
+          [
+            { ...fresh, [publishedAt]: null },
+            { ...fresh, [publishedAt]: now },
+          ],
+          ['id'],
         );
         const order = n.link.inverseOrder ? { [n.link.inverseOrder]: now.getTime() } : {};
-        await runFixed(strapi, table, table(n.link.table).insert(inserted.map((row) => ({ [n.link.from]: Number(row.id), [n.link.to]: calendar.id, ...order }))));
+        if (folded) {
+          const columns = [n.link.from, n.link.to, ...Object.keys(order)];
+          const selected = ['id', 'CAST(? AS integer)', ...Object.keys(order).map(() => 'CAST(? AS double precision)')];
+          const links = table(n.link.table).insert(
+            table.raw(`(${columns.map(() => '??').join(', ')}) select ${selected.join(', ')} from new_events`, [...columns, calendar.id, ...Object.values(order)]),
+          );
+          await runFixed(strapi, table, change.with('new_events', rows).with('new_links', links));
+        } else {
+          const inserted = await runFixed<{ id: number }>(strapi, table, rows);
+          await runFixed(strapi, table, table(n.link.table).insert(inserted.map((row) => ({ [n.link.from]: Number(row.id), [n.link.to]: calendar.id, ...order }))));
+        }
       } else {
         if (draft) await table(n.events).where('id', draft.id).update({ ...values, [publishedAt]: null });
         else await linkTo(await insertRow(table, { ...fresh, [publishedAt]: null }));
@@ -250,9 +260,8 @@ export function createEventWriter(strapi: Core.Strapi) {
         else await linkTo(await insertRow(table, { ...fresh, [publishedAt]: now }));
       }
 
-      // What clients see changed unless the same bytes were stored again.
-      const changed = !published || published.etag !== eventData.etag;
-      if (changed) await changeLog.recordAt(calendarDocumentId, position.sequence, [{ name, removed: false }]);
+      if (folded) changeLog.recorded();
+      else if (change) await runFixed(strapi, table, change).then(() => changeLog.recorded());
       else await changeLog.retreat(CALENDAR_UID, position);
       return { etag: eventData.etag, created: !published, documentId, changed };
     },
