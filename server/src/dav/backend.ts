@@ -133,6 +133,8 @@ export interface CalendarBackend extends MemberStore<CalendarInfo> {
   listCalendars(user: Principal): Promise<CalendarInfo[]>;
   /** The calendar with this slug, if the viewer (null: anonymous) may access it. */
   findCalendar(slug: string, viewer: Principal | null): Promise<CalendarInfo | null>;
+  /** `findCalendar`, with the calendar's object of this name (null: none), read together. */
+  findCalendarObject(slug: string, viewer: Principal | null, name: string): Promise<{ calendar: CalendarInfo; object: StoredCalendarObject | null } | null>;
   /** Creates a calendar; throws a DavError when the slug is taken. */
   createCalendar(owner: Principal, slug: string, changes: CalendarChanges): Promise<CalendarInfo>;
   /** Applies all changes or none. */
@@ -168,6 +170,8 @@ export interface AddressBookBackend extends MemberStore<AddressBookInfo> {
   listAddressBooks(user: Principal): Promise<AddressBookInfo[]>;
   /** The address book with this slug, if the viewer may access it. */
   findAddressBook(slug: string, viewer: Principal | null): Promise<AddressBookInfo | null>;
+  /** `findAddressBook`, with the address book's vCard of this name (null: none), read together. */
+  findAddressBookObject(slug: string, viewer: Principal | null, name: string): Promise<{ book: AddressBookInfo; object: StoredMember | null } | null>;
   createAddressBook(owner: Principal, slug: string, changes: CollectionChanges): Promise<AddressBookInfo>;
   updateAddressBook(book: AddressBookInfo, changes: CollectionChanges): Promise<void>;
   /** Sets (null: removes) the viewer's own name of an address book shared with them. */

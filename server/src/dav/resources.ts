@@ -162,20 +162,18 @@ export async function resolve(context: DavContext, location: Location): Promise<
 }
 
 export async function resolveContactSlot(context: DavContext, location: Extract<Location, { kind: 'contact' }>): Promise<ContactSlot | null> {
-  const found = await resolveAddressBook(context, location.username, location.slug);
-  if (!found) return null;
-  const object = await context.addressBooks.findObject(found.book, location.name);
-  return { ...found, name: location.name, object };
+  const found = await context.addressBooks.findAddressBookObject(location.slug, context.user, location.name);
+  if (!found || !reachableAt(found.book, location.username, context.user)) return null;
+  return { home: location.username, book: found.book, name: location.name, object: found.object };
 }
 
 export async function resolveObjectSlot(
   context: DavContext,
   location: Extract<Location, { kind: 'calendar-object' }>,
 ): Promise<ObjectSlot | null> {
-  const found = await resolveCalendar(context, location.username, location.slug);
-  if (!found) return null;
-  const object = await context.backend.findObject(found.calendar, location.name);
-  return { ...found, name: location.name, object };
+  const found = await context.backend.findCalendarObject(location.slug, context.user, location.name);
+  if (!found || !reachableAt(found.calendar, location.username, context.user)) return null;
+  return { home: location.username, calendar: found.calendar, name: location.name, object: found.object };
 }
 
 /** The members of a collection, for Depth 1, with their hrefs below `href`. */

@@ -97,16 +97,23 @@ export function errorResponse(error: DavError): DavResponse {
  * A collection looked up once per request: a multiget or a sync names many members of the same collection, and
  * each lookup carries its access decision (owner, shares, role).
  */
-function oncePerRequest<T>(find: (slug: string, viewer: Principal | null) => Promise<T>): (slug: string, viewer: Principal | null) => Promise<T> {
+function oncePerRequest<T>(find: (slug: string, viewer: Principal | null) => Promise<T>) {
   const found = new Map<string, Promise<T>>();
-  return (slug, viewer) => {
-    const key = `${viewer?.id ?? ''}\u0000${slug}`;
-    let result = found.get(key);
-    if (!result) {
-      result = find(slug, viewer);
-      found.set(key, result);
-    }
-    return result;
+  const keyOf = (slug: string, viewer: Principal | null) => `${viewer?.id ?? ''}\u0000${slug}`;
+  return {
+    find(slug: string, viewer: Principal | null): Promise<T> {
+      const key = keyOf(slug, viewer);
+      let result = found.get(key);
+      if (!result) {
+        result = find(slug, viewer);
+        found.set(key, result);
+      }
+      return result;
+    },
+    /** What was read along with something else (a collection with one of its members). */
+    remember(slug: string, viewer: Principal | null, value: T): void {
+      if (!found.has(keyOf(slug, viewer))) found.set(keyOf(slug, viewer), Promise.resolve(value));
+    },
   };
 }
 
@@ -171,10 +178,29 @@ export function createDavServer(options: DavServerOptions) {
       const user = authentication.outcome === 'signed-in' ? authentication.principal : null;
 
       const maxResourceSize = options.maxResourceSize();
+      // A request reads each collection once, however many of its steps ask for it.
+      const calendars = oncePerRequest(options.backend.findCalendar);
+      const books = oncePerRequest(options.addressBooks.findAddressBook);
       const context: DavContext = {
         user,
-        backend: { ...options.backend, findCalendar: oncePerRequest(options.backend.findCalendar) },
-        addressBooks: { ...options.addressBooks, findAddressBook: oncePerRequest(options.addressBooks.findAddressBook) },
+        backend: {
+          ...options.backend,
+          findCalendar: calendars.find,
+          async findCalendarObject(slug, viewer, name) {
+            const found = await options.backend.findCalendarObject(slug, viewer, name);
+            calendars.remember(slug, viewer, found?.calendar ?? null);
+            return found;
+          },
+        },
+        addressBooks: {
+          ...options.addressBooks,
+          findAddressBook: books.find,
+          async findAddressBookObject(slug, viewer, name) {
+            const found = await options.addressBooks.findAddressBookObject(slug, viewer, name);
+            books.remember(slug, viewer, found?.book ?? null);
+            return found;
+          },
+        },
         directory: options.directory,
         scheduler,
         hrefs,

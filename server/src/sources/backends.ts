@@ -156,6 +156,10 @@ export function withCalendarSources(strapi: Core.Strapi, own: CalendarBackend, c
     async findCalendar(slug, viewer) {
       return (await sources.find(slug, viewer)) ?? own.findCalendar(slug, viewer);
     },
+    async findCalendarObject(slug, viewer, name) {
+      const calendar = await sources.find(slug, viewer);
+      return calendar ? { calendar, object: await sources.findObject(calendar, name) } : own.findCalendarObject(slug, viewer, name);
+    },
     async createCalendar(owner, slug, changes) {
       if (current().isSourceSlug(slug)) throw new DavError(409, `The name "${slug}" is in use on this site; choose another.`);
       return own.createCalendar(owner, slug, changes);
@@ -190,6 +194,10 @@ export function withAddressBookSources(strapi: Core.Strapi, own: AddressBookBack
     },
     async findAddressBook(slug, viewer) {
       return (await sources.find(slug, viewer)) ?? own.findAddressBook(slug, viewer);
+    },
+    async findAddressBookObject(slug, viewer, name) {
+      const book = await sources.find(slug, viewer);
+      return book ? { book, object: await sources.findObject(book, name) } : own.findAddressBookObject(slug, viewer, name);
     },
     async createAddressBook(owner, slug, changes) {
       if (current().isSourceSlug(slug)) throw new DavError(409, `The name "${slug}" is in use on this site; choose another.`);

@@ -37,6 +37,10 @@ export function createAddressBookBackend(strapi: Core.Strapi): AddressBookBacken
     ...store.members,
     listAddressBooks: (user: Principal) => store.listOf(user, [{ name: 'asc' }]),
     findAddressBook: (slug: string, viewer: Principal | null) => store.findOf(slug, viewer),
+    async findAddressBookObject(slug: string, viewer: Principal | null, name: string) {
+      const found = await store.findWithMember(slug, viewer, name);
+      return found ? { book: found.collection, object: found.member } : null;
+    },
     createAddressBook: (owner: Principal, slug: string, changes: CollectionChanges) => store.create(owner, slug, changes, {}),
     updateAddressBook: (book: AddressBookInfo, changes: CollectionChanges) => store.update(book, changes, {}),
     updatePersonal: (book: AddressBookInfo, viewer: Principal, changes: CollectionChanges) => store.updatePersonal(book, viewer, { displayName: changes.displayName }),

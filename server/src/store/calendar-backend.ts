@@ -103,6 +103,10 @@ export function createCalendarBackend(strapi: Core.Strapi): CalendarBackend {
     ...store.members,
     listCalendars: (user: Principal) => store.listOf(user, [{ sortOrder: 'asc' }, { name: 'asc' }]),
     findCalendar: (slug: string, viewer: Principal | null) => store.findOf(slug, viewer),
+    async findCalendarObject(slug: string, viewer: Principal | null, name: string) {
+      const found = await store.findWithMember(slug, viewer, name);
+      return found ? { calendar: found.collection, object: found.member } : null;
+    },
     createCalendar: (owner: Principal, slug: string, changes: CalendarChanges) => store.create(owner, slug, changes, calendarFields(changes)),
     updateCalendar: (calendar: CalendarInfo, changes: CalendarChanges) => store.update(calendar, changes, calendarFields(changes)),
     updatePersonal: (calendar: CalendarInfo, viewer: Principal, changes: CalendarChanges) =>

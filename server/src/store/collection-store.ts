@@ -214,6 +214,27 @@ export function createCollectionStore<Info extends CollectionInfo>(
     withOwner(table(`${names().collections} as c`)).where(`c.${names().column('slug')}`, parameter(0)).limit(1),
   );
 
+  /** Where the member's columns go in a row that also holds its collection's: `member` + the field, capitalized. */
+  const memberAlias = (field: string) => `member${field[0].toUpperCase()}${field.slice(1)}`;
+
+  // The collection a member's URL names, with its owner and that member (published, of this collection), in one
+  // statement: on every GET, PUT and DELETE of a member. The member is found by its name's index, then its link.
+  const collectionAndMemberBySlug = compiledSelect<Record<string, unknown>>(strapi, (table, parameter) => {
+    const n = names();
+    const memberOfCollection = table(`${n.memberLink.table} as ml`).where(`ml.${n.memberLink.from}`, table.ref('m.id')).select(`ml.${n.memberLink.to}`).limit(1);
+    const memberColumns = Object.fromEntries(Object.entries({ ...n.memberColumns, [kind.textField]: n.memberText }).map(([field, column]) => [memberAlias(field), column]));
+    return withOwner(table(`${n.collections} as c`))
+      .leftJoin(`${n.members} as m`, (join) => {
+        join
+          .on(n.memberName, '=', table.raw('?', [parameter(1)]))
+          .andOnNotNull(n.memberPublishedAt)
+          .andOn(table.raw('(?) = ??', [memberOfCollection, 'c.id']));
+      })
+      .where(`c.${n.column('slug')}`, parameter(0))
+      .select(memberColumns)
+      .limit(1);
+  });
+
   async function collectionBySlug(slug: string): Promise<CollectionRow | null> {
     const [row] = collectionsFrom(await collectionRowBySlug(slug));
     return row ?? null;
@@ -425,6 +446,22 @@ export function createCollectionStore<Info extends CollectionInfo>(
         if (access === 'read' || access === 'read-write') infos.push(toInfo(row, access, user));
       }
       return infos;
+    },
+
+    /** The collection with this slug, if the viewer may access it, and its member of this name (null: none). */
+    async findWithMember(slug: string, viewer: Principal | null, name: string): Promise<{ collection: Info; member: StoredMember | null } | null> {
+      const [raw] = await collectionAndMemberBySlug(slug, name);
+      if (!raw) return null;
+      const collectionFields: Record<string, unknown> = {};
+      const member: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(raw)) {
+        if (/^member[A-Z]/.test(key)) member[key.slice(6, 7).toLowerCase() + key.slice(7)] = value;
+        else collectionFields[key] = value;
+      }
+      const [row] = collectionsFrom([collectionFields]);
+      const access = await accessOf(row, viewer);
+      if (!access) return null;
+      return { collection: toInfo(row, access, viewer), member: member.id === null || member.id === undefined ? null : toStoredMember(member as MemberRow) };
     },
 
     /** The collection with this slug, if the viewer may access it. */
