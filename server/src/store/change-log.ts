@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { createId } from '@paralleldrive/cuid2';
 
 import { ADDRESS_BOOK_UID, CALENDAR_UID, SOURCE_STATE_UID, SYNC_CHANGE_UID } from '../uids';
-import { createSchema, runFixed, tables, type Tables } from './sql';
+import { compiledSelect, createSchema, runFixed, tables, type Tables } from './sql';
 
 /** Where a collection's sync position lives: its own row, or a content source's state row. */
 export type CollectionType = typeof CALENDAR_UID | typeof ADDRESS_BOOK_UID | typeof SOURCE_STATE_UID;
@@ -55,6 +55,16 @@ export function createChangeLog(strapi: Core.Strapi) {
     };
   };
   const names = () => (resolved ??= resolveNames());
+
+  const changesBetween = compiledSelect<{ resourceName: string; removed: unknown; sequence: number }>(strapi, (table, parameter) => {
+    const n = names();
+    return table(n.table)
+      .where(n.collectionId, parameter(0))
+      .where(n.sequence, '>', parameter(1))
+      .where(n.sequence, '<=', parameter(2))
+      .orderBy([n.sequence, 'id'])
+      .select({ resourceName: n.resourceName, removed: n.removed, sequence: n.sequence });
+  });
 
   const changeLog = {
     /** Appends changes of one collection's members; call inside the transaction of the write. */
@@ -147,14 +157,7 @@ export function createChangeLog(strapi: Core.Strapi) {
 
     /** The members changed after `since` up to `until`, each once with its latest change, in order. */
     async changedSince(collectionId: string, since: number, until: number): Promise<Array<MemberChange & { sequence: number }>> {
-      const n = names();
-      const table = await tables(strapi);
-      const rows = (await table(n.table)
-        .where(n.collectionId, collectionId)
-        .where(n.sequence, '>', since)
-        .where(n.sequence, '<=', until)
-        .orderBy([n.sequence, 'id'])
-        .select({ resourceName: n.resourceName, removed: n.removed, sequence: n.sequence })) as Array<{ resourceName: string; removed: unknown; sequence: number }>;
+      const rows = await changesBetween(collectionId, since, until);
       const latest = new Map<string, MemberChange & { sequence: number }>();
       for (const row of rows) {
         latest.delete(row.resourceName);

@@ -349,6 +349,12 @@ export function createCollectionStore<Info extends CollectionInfo>(
     compiledSelect<MemberRow>(strapi, (table, parameter) => memberQuery(table, parameter(0), withText, true).where(names().memberName, parameter(1)).limit(1)),
   );
 
+  // Members named in a request (multiget, sync), on PostgreSQL: the names as one array value, so that the statement
+  // has one text whatever their number and stays prepared.
+  const membersByNames = compiledSelect<MemberRow>(strapi, (table, parameter) =>
+    memberQuery(table, parameter(0), true, true).whereRaw('?? = any(?)', [names().memberName, parameter(1)]),
+  );
+
   async function memberRow(collection: CollectionInfo, name: string, withText: boolean): Promise<MemberRow | null> {
     const [row] = await memberByName[withText ? 1 : 0](collection.documentId, name);
     return row ?? null;
@@ -380,6 +386,7 @@ export function createCollectionStore<Info extends CollectionInfo>(
     async getObjects(collection, requested) {
       if (requested.length === 0) return [];
       if (requested.length <= MAX_NAMES_IN_QUERY) {
+        if (strapi.db.dialect.client === 'postgres') return (await membersByNames(collection.documentId, [...new Set(requested)])).map(toStoredMember);
         return (await memberRows(collection.documentId, true, (query) => query.whereIn(names().memberName, [...new Set(requested)]), true)).map(toStoredMember);
       }
       const wanted = new Set(requested);
