@@ -1,7 +1,9 @@
 import type { Core } from '@strapi/strapi';
 
+import { davClient } from '../harness/dav';
 import { databaseClient } from '../harness/database';
 import { http } from '../harness/http';
+import { createUser } from '../harness/people';
 import { createTestStrapi, startTestServer } from '../harness/strapi';
 
 describe('plugin configuration in a site', () => {
@@ -59,5 +61,34 @@ describe('the SQLite journal', () => {
     } finally {
       await database.drop();
     }
+  });
+});
+
+const postgresOnly = databaseClient() === 'postgres' ? test : test.skip;
+
+describe('prepared statements on PostgreSQL', () => {
+  /** A site on one database connection, a client's GET and PUT of an event, and the statements then prepared on it. */
+  async function preparedAfterClientTraffic(pluginConfig: Record<string, unknown>): Promise<string[]> {
+    process.env.DATABASE_POOL_MAX = '1';
+    const server = await startTestServer({ pluginConfig }).finally(() => delete process.env.DATABASE_POOL_MAX);
+    try {
+      const user = await createUser(server);
+      await server.collections.createCalendar({ owner: user.documentId, name: 'Work', slug: 'work' });
+      const dav = davClient(server.origin, user);
+      const event = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//EN', 'BEGIN:VEVENT', 'UID:prepared@test', 'DTSTAMP:20260101T000000Z', 'DTSTART:20260310T090000Z', 'DTEND:20260310T100000Z', 'SUMMARY:Planning', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+      expect((await dav.request('PUT', `/dav/calendars/${user.username}/work/planning.ics`, event, { 'Content-Type': 'text/calendar' })).status).toBe(201);
+      const read = await dav.request('GET', `/dav/calendars/${user.username}/work/planning.ics`);
+      expect(read.status).toBe(200);
+      expect(read.text).toContain('SUMMARY:Planning');
+      const result = (await server.strapi.db.connection.raw("select name from pg_prepared_statements where name like 'caldav\\_%'")) as { rows: Array<{ name: string }> };
+      return result.rows.map((row) => row.name);
+    } finally {
+      await server.stop();
+    }
+  }
+
+  postgresOnly('the requests of clients are prepared once per connection, unless postgresPreparedStatements is false (for a pooler that cannot keep them)', async () => {
+    expect((await preparedAfterClientTraffic({})).length).toBeGreaterThanOrEqual(3);
+    expect(await preparedAfterClientTraffic({ postgresPreparedStatements: false })).toEqual([]);
   });
 });

@@ -24,7 +24,8 @@ module.exports = ({ env }) => {
         user: env('DATABASE_USERNAME', client === 'postgres' ? 'postgres' : 'root'),
         password: env('DATABASE_PASSWORD', ''),
       },
-      pool: { min: 0, max: 5 },
+      // DATABASE_POOL_MAX=1 lets a test see the one connection the site used (its prepared statements).
+      pool: { min: 0, max: env.int('DATABASE_POOL_MAX', 5) },
     },
   };
 };
