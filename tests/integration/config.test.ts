@@ -50,6 +50,17 @@ describe('the SQLite journal', () => {
       await first.strapi.db.query('plugin::users-permissions.user').create({ data: { username: 'kept', email: 'kept@example.test', provider: 'local' } });
       await first.strapi.destroy();
 
+      // Booted again on the database now in WAL mode, commits are still synced to disk one by one (FULL, not the
+      // NORMAL the driver would choose for a WAL database).
+      const again = await createTestStrapi({ database });
+      await again.strapi.load();
+      try {
+        const [row] = (await again.strapi.db.connection.raw('PRAGMA synchronous')) as Array<{ synchronous: number }>;
+        expect(row.synchronous).toBe(2);
+      } finally {
+        await again.strapi.destroy();
+      }
+
       const second = await createTestStrapi({ database, pluginConfig: { sqliteWriteAheadLog: false } });
       await second.strapi.load();
       try {

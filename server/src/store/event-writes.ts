@@ -143,7 +143,9 @@ export function createEventWriter(strapi: Core.Strapi) {
   async function announcePending(): Promise<void> {
     const model = eventModel();
     while (pending.length > 0) {
-      const batch = pending.slice(0, ANNOUNCE_BATCH_SIZE);
+      // On SQLite one at a time: its reads cost no round trip, and it keeps each statement text prepared (with some
+      // native memory), so the texts of batches of every size would only fill its cache.
+      const batch = pending.slice(0, strapi.db.dialect.client === 'sqlite' ? 1 : ANNOUNCE_BATCH_SIZE);
       pending = pending.slice(batch.length);
       // Should the read fail (the database gone right after the commit), the changes are still announced.
       const versions = await storedVersions([...new Set(batch.map((item) => item.documentId))]).catch((error: unknown) => {

@@ -15,6 +15,9 @@ export async function applySqliteJournalMode(strapi: Core.Strapi, writeAheadLog:
     const [row] = rows as Array<{ journal_mode?: string }>;
     return String(row?.journal_mode ?? '').toLowerCase();
   };
+  // Every commit synced to disk, as with the rollback journal: better-sqlite3 opens a database that is already in WAL
+  // mode with synchronous=NORMAL, under which a power loss can take back the commits made since the last checkpoint.
+  await strapi.db.connection.raw('PRAGMA synchronous = FULL');
   const current = modeOf(await strapi.db.connection.raw('PRAGMA journal_mode'));
   if (writeAheadLog && current !== 'wal' && current !== 'memory') {
     const mode = modeOf(await strapi.db.connection.raw('PRAGMA journal_mode = WAL'));
