@@ -139,6 +139,7 @@ export function createEventWriter(strapi: Core.Strapi) {
    */
   let pending: Array<{ documentId: string; created: boolean; entry: Record<string, unknown> }> = [];
   let announcing: Promise<void> = Promise.resolve();
+  let due = false;
 
   async function announcePending(): Promise<void> {
     const model = eventModel();
@@ -156,8 +157,13 @@ export function createEventWriter(strapi: Core.Strapi) {
         const { draft, published } = versions.get(documentId) ?? { draft: null, published: null };
         const written = { documentId, ...entry };
         const emit = (name: string, version: Entry | null) => strapi.eventHub.emit(name, { model: model.modelName, uid: model.uid, entry: version ?? written });
-        await emit(created ? 'entry.create' : 'entry.update', draft);
-        await emit('entry.publish', published);
+        try {
+          await emit(created ? 'entry.create' : 'entry.update', draft);
+          await emit('entry.publish', published);
+        } catch (error) {
+          // A listener's failure costs its own announcement only.
+          strapi.log.warn(`caldav: announcing an event change failed: ${String(error)}`);
+        }
       }
     }
   }
@@ -279,8 +285,10 @@ export function createEventWriter(strapi: Core.Strapi) {
      */
     announce(documentId: string, created: boolean, entry: Record<string, unknown>): void {
       pending.push({ documentId, created, entry });
-      if (pending.length > 1) return; // A batch is already due.
+      if (due) return;
+      due = true;
       setTimeout(() => {
+        due = false;
         announcing = announcing
           .then(announcePending)
           .catch((error: unknown) => {
