@@ -14,10 +14,10 @@ import { applySqliteJournalMode, cachePreparedStatements } from './store/sqlite-
 export default async function bootstrap({ strapi }: { strapi: Core.Strapi }): Promise<void> {
   // Settings saved on the admin's settings page apply over the config file, in every process.
   await (strapi.plugin('caldav').service('settings') as Settings).start();
-  const { basePath, sqliteWriteAheadLog } = strapi.config.get('plugin::caldav') as PluginConfig;
+  const { basePath, sqliteWriteAheadLog, sqliteSynchronous } = strapi.config.get('plugin::caldav') as PluginConfig;
   // The site's own collection types as calendars and address books: a wrong mapping stops the boot, naming it.
   loadSources(strapi);
-  await applySqliteJournalMode(strapi, sqliteWriteAheadLog);
+  await applySqliteJournalMode(strapi, sqliteWriteAheadLog, sqliteSynchronous);
   cachePreparedStatements(strapi);
   boundConnectionWait(strapi, (strapi.config.get('plugin::caldav') as PluginConfig).databaseWaitSeconds);
   // Nightly pruning of the sync log, for sites that enable Strapi's cron (server.cron.enabled); writes prune too.

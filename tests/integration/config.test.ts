@@ -60,6 +60,15 @@ describe('the SQLite journal', () => {
       } finally {
         await again.strapi.destroy();
       }
+      // ... unless the site chooses speed over the last commits before a power loss.
+      const faster = await createTestStrapi({ database, pluginConfig: { sqliteSynchronous: 'normal' } });
+      await faster.strapi.load();
+      try {
+        const [row] = (await faster.strapi.db.connection.raw('PRAGMA synchronous')) as Array<{ synchronous: number }>;
+        expect(row.synchronous).toBe(1);
+      } finally {
+        await faster.strapi.destroy();
+      }
 
       const second = await createTestStrapi({ database, pluginConfig: { sqliteWriteAheadLog: false } });
       await second.strapi.load();

@@ -49,6 +49,12 @@ describe('plugin config validation', () => {
     expect(() => validateConfig(withDefaults({ sqliteWriteAheadLog: 'off' }))).toThrow(/"sqliteWriteAheadLog" must be true or false/);
   });
 
+  test('sqliteSynchronous is "full" by default and takes "full" or "normal" only', () => {
+    expect(defaultConfig.sqliteSynchronous).toBe('full');
+    expect(() => validateConfig(withDefaults({ sqliteSynchronous: 'normal' }))).not.toThrow();
+    expect(() => validateConfig(withDefaults({ sqliteSynchronous: 'off' }))).toThrow(/"sqliteSynchronous" must be "full" or "normal"/);
+  });
+
   test('postgresPreparedStatements is on by default and takes true or false only', () => {
     expect(defaultConfig.postgresPreparedStatements).toBe(true);
     expect(() => validateConfig(withDefaults({ postgresPreparedStatements: false }))).not.toThrow();

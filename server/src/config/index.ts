@@ -33,6 +33,12 @@ export interface PluginConfig {
    */
   sqliteWriteAheadLog: boolean;
   /**
+   * On SQLite, when a commit is on disk: 'full' syncs every commit (as PostgreSQL and MySQL do by default); 'normal'
+   * syncs the write-ahead log only at checkpoints, faster, but a power loss or an operating-system crash can take back
+   * the last commits (never corrupting the database). No effect on other databases.
+   */
+  sqliteSynchronous: 'full' | 'normal';
+  /**
    * On PostgreSQL, whether the statements every request makes are sent as named prepared statements, planned once per
    * connection. false for a connection pooler that cannot keep them (PgBouncer in transaction mode before 1.21).
    */
@@ -108,6 +114,7 @@ export const defaultConfig: PluginConfig = {
   loginThrottle: { maxFailuresPerAccount: 10, maxFailuresPerAddress: 100, windowSeconds: 900 },
   defaultTimezone: null,
   sqliteWriteAheadLog: true,
+  sqliteSynchronous: 'full',
   postgresPreparedStatements: true,
   databaseWaitSeconds: 10,
   cors: { origins: [] },
@@ -199,6 +206,9 @@ const checks: Record<keyof PluginConfig, Check> = {
   },
   sqliteWriteAheadLog(value) {
     return typeof value === 'boolean' ? null : 'must be true or false';
+  },
+  sqliteSynchronous(value) {
+    return value === 'full' || value === 'normal' ? null : 'must be "full" or "normal"';
   },
   postgresPreparedStatements(value) {
     return typeof value === 'boolean' ? null : 'must be true or false';

@@ -9,15 +9,15 @@ import type { Core } from '@strapi/strapi';
  * it is set once and only switched back where this plugin is told to. Returns the mode now in effect, or null for
  * other databases; an in-memory database stays in its own mode.
  */
-export async function applySqliteJournalMode(strapi: Core.Strapi, writeAheadLog: boolean): Promise<string | null> {
+export async function applySqliteJournalMode(strapi: Core.Strapi, writeAheadLog: boolean, synchronous: 'full' | 'normal' = 'full'): Promise<string | null> {
   if (strapi.db.dialect.client !== 'sqlite') return null;
   const modeOf = (rows: unknown): string => {
     const [row] = rows as Array<{ journal_mode?: string }>;
     return String(row?.journal_mode ?? '').toLowerCase();
   };
-  // Every commit synced to disk, as with the rollback journal: better-sqlite3 opens a database that is already in WAL
-  // mode with synchronous=NORMAL, under which a power loss can take back the commits made since the last checkpoint.
-  await strapi.db.connection.raw('PRAGMA synchronous = FULL');
+  // Set either way: better-sqlite3 opens a database that is already in WAL mode with synchronous=NORMAL, under which
+  // a power loss can take back the commits made since the last checkpoint; 'full' syncs each commit.
+  await strapi.db.connection.raw(synchronous === 'normal' ? 'PRAGMA synchronous = NORMAL' : 'PRAGMA synchronous = FULL');
   const current = modeOf(await strapi.db.connection.raw('PRAGMA journal_mode'));
   if (writeAheadLog && current !== 'wal' && current !== 'memory') {
     const mode = modeOf(await strapi.db.connection.raw('PRAGMA journal_mode = WAL'));
