@@ -10,7 +10,8 @@
  *                     [--compare URL --user U --password P [--compare-book URL]]
  *
  * BENCH_CPU_PROFILE=DIR writes a CPU profile of the server; BENCH_SQL_STATS=1 prints the SQL it spent most time on;
- * BENCH_KEEP_DATABASE=1 keeps the seeded database instead of dropping it.
+ * BENCH_KEEP_DATABASE=1 keeps the seeded database instead of dropping it; BENCH_PLUGIN_CONFIG='{"sqliteSynchronous":"normal"}'
+ * runs the server with those plugin settings.
  *
  * Loopback only; every measurement is bounded in count and time (see OPERATIONS).
  */
@@ -218,7 +219,7 @@ async function startStrapi() {
     // Run as the README's Deployment section recommends (MALLOC_ARENA_MAX=2): glibc otherwise keeps a malloc arena
     // per thread that once allocated (V8's compiler and GC helpers), 20-40 MiB of resident memory that is never used
     // again. MALLOC_ARENA_MAX set in the environment (any value) is used instead.
-    env: { MALLOC_ARENA_MAX: '2', ...process.env, ...database.env, STRAPI_LOG_LEVEL: 'error', CALDAV_TEST_CONFIG: '{}' },
+    env: { MALLOC_ARENA_MAX: '2', ...process.env, ...database.env, STRAPI_LOG_LEVEL: 'error', CALDAV_TEST_CONFIG: process.env.BENCH_PLUGIN_CONFIG ?? '{}' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     // BENCH_CPU_PROFILE=DIR writes a V8 CPU profile of the server process there, to see where its time goes.
     execArgv: ['--expose-gc', ...(process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [])],
