@@ -97,11 +97,15 @@ export function errorResponse(error: DavError): DavResponse {
  * A collection looked up once per request: a multiget or a sync names many members of the same collection, and
  * each lookup carries its access decision (owner, shares, role).
  */
-function oncePerRequest<T>(find: (slug: string, viewer: Principal | null) => Promise<T>) {
-  const found = new Map<string, Promise<T>>();
+function oncePerRequest<T, R>(
+  find: (slug: string, viewer: Principal | null) => Promise<T | null>,
+  findWithMember: (slug: string, viewer: Principal | null, name: string) => Promise<R | null>,
+  collectionOf: (found: R) => T,
+) {
+  const found = new Map<string, Promise<T | null>>();
   const keyOf = (slug: string, viewer: Principal | null) => `${viewer?.id ?? ''}\u0000${slug}`;
   return {
-    find(slug: string, viewer: Principal | null): Promise<T> {
+    find(slug: string, viewer: Principal | null): Promise<T | null> {
       const key = keyOf(slug, viewer);
       let result = found.get(key);
       if (!result) {
@@ -110,9 +114,11 @@ function oncePerRequest<T>(find: (slug: string, viewer: Principal | null) => Pro
       }
       return result;
     },
-    /** What was read along with something else (a collection with one of its members). */
-    remember(slug: string, viewer: Principal | null, value: T): void {
-      if (!found.has(keyOf(slug, viewer))) found.set(keyOf(slug, viewer), Promise.resolve(value));
+    /** The collection with one of its members; the collection is then known to `find` as well. */
+    async findWithMember(slug: string, viewer: Principal | null, name: string): Promise<R | null> {
+      const result = await findWithMember(slug, viewer, name);
+      if (!found.has(keyOf(slug, viewer))) found.set(keyOf(slug, viewer), Promise.resolve(result ? collectionOf(result) : null));
+      return result;
     },
   };
 }
@@ -179,28 +185,12 @@ export function createDavServer(options: DavServerOptions) {
 
       const maxResourceSize = options.maxResourceSize();
       // A request reads each collection once, however many of its steps ask for it.
-      const calendars = oncePerRequest(options.backend.findCalendar);
-      const books = oncePerRequest(options.addressBooks.findAddressBook);
+      const calendars = oncePerRequest(options.backend.findCalendar, options.backend.findCalendarObject, (found) => found.calendar);
+      const books = oncePerRequest(options.addressBooks.findAddressBook, options.addressBooks.findAddressBookObject, (found) => found.book);
       const context: DavContext = {
         user,
-        backend: {
-          ...options.backend,
-          findCalendar: calendars.find,
-          async findCalendarObject(slug, viewer, name) {
-            const found = await options.backend.findCalendarObject(slug, viewer, name);
-            calendars.remember(slug, viewer, found?.calendar ?? null);
-            return found;
-          },
-        },
-        addressBooks: {
-          ...options.addressBooks,
-          findAddressBook: books.find,
-          async findAddressBookObject(slug, viewer, name) {
-            const found = await options.addressBooks.findAddressBookObject(slug, viewer, name);
-            books.remember(slug, viewer, found?.book ?? null);
-            return found;
-          },
-        },
+        backend: { ...options.backend, findCalendar: calendars.find, findCalendarObject: calendars.findWithMember },
+        addressBooks: { ...options.addressBooks, findAddressBook: books.find, findAddressBookObject: books.findWithMember },
         directory: options.directory,
         scheduler,
         hrefs,
