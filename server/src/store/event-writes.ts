@@ -14,8 +14,13 @@ import { compiledSelect, createSchema, runFixed, tables, type Tables } from './s
 /** Event attributes stored as datetimes, and as JSON. */
 const DATE_ATTRIBUTES = new Set(['start', 'end', 'firstOccurrence', 'lastOccurrence']);
 const JSON_ATTRIBUTES = new Set(['exdates', 'categories']);
-/** How long stored writes wait to be announced together, and how many are read back at once. */
-const ANNOUNCE_DELAY_MS = 50;
+/**
+ * Stored writes are announced once the client's writes have paused for ANNOUNCE_QUIET_MS (so that the reads behind
+ * them do not compete with the requests of a burst, such as a sync right after its changes), and at the latest
+ * ANNOUNCE_MAX_DELAY_MS after the first of them; ANNOUNCE_BATCH_SIZE are read back at once.
+ */
+const ANNOUNCE_QUIET_MS = 50;
+const ANNOUNCE_MAX_DELAY_MS = 1000;
 const ANNOUNCE_BATCH_SIZE = 100;
 
 interface ExistingRow {
@@ -139,7 +144,8 @@ export function createEventWriter(strapi: Core.Strapi) {
    */
   let pending: Array<{ documentId: string; created: boolean; entry: Record<string, unknown> }> = [];
   let announcing: Promise<void> = Promise.resolve();
-  let due = false;
+  let announceTimer: ReturnType<typeof setTimeout> | null = null;
+  let firstPendingAt = 0;
 
   async function announcePending(): Promise<void> {
     const model = eventModel();
@@ -280,21 +286,23 @@ export function createEventWriter(strapi: Core.Strapi) {
      * `entry.publish`, each read back with its relations and without private fields, as the document service's
      * events carry them. Webhook consumers then get the row's id, timestamps, publication state and calendar, not
      * only the fields the client sent. `entry` (what was written) stands in for a version that cannot be read back.
-     * Announcements go out in the order of the writes, within ANNOUNCE_DELAY_MS; two writes of one event in the same
+     * Announcements go out in the order of the writes, within ANNOUNCE_MAX_DELAY_MS; two writes of one event in the same
      * batch both carry its latest state.
      */
     announce(documentId: string, created: boolean, entry: Record<string, unknown>): void {
       pending.push({ documentId, created, entry });
-      if (due) return;
-      due = true;
-      setTimeout(() => {
-        due = false;
+      const now = Date.now();
+      if (announceTimer === null) firstPendingAt = now;
+      else if (now - firstPendingAt >= ANNOUNCE_MAX_DELAY_MS) return;
+      else clearTimeout(announceTimer);
+      announceTimer = setTimeout(() => {
+        announceTimer = null;
         announcing = announcing
           .then(announcePending)
           .catch((error: unknown) => {
             strapi.log.warn(`caldav: announcing event changes failed: ${String(error)}`);
           });
-      }, ANNOUNCE_DELAY_MS).unref();
+      }, Math.min(ANNOUNCE_QUIET_MS, firstPendingAt + ANNOUNCE_MAX_DELAY_MS - now)).unref();
     },
   };
 }
