@@ -247,6 +247,9 @@ describe('the database', () => {
       expect.arrayContaining(['caldav_events_uid_idx', 'caldav_events_resource_name_idx', 'caldav_events_occurrence_idx', 'caldav_events_last_occurrence_idx']),
     );
     expect(await indexNames('caldav_contacts')).toEqual(expect.arrayContaining(['caldav_contacts_uid_idx', 'caldav_contacts_resource_name_idx']));
+    // Every DAV request names its collection by slug: without these, each one reads every collection of the site.
+    expect(await indexNames('caldav_calendars')).toContain('caldav_calendars_slug_idx');
+    expect(await indexNames('caldav_address_books')).toContain('caldav_address_books_slug_idx');
   });
 });
 
