@@ -323,6 +323,20 @@ const utcStamp = (d) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, ''
 
 /** @typedef {{ target: string, rows: ReturnType<typeof summarize>[], notes: string[], facts: Record<string, unknown> }} WorkloadResult */
 
+/** Seconds a server is left idle before its resident memory is read "at rest". */
+const REST_SECONDS = 12;
+
+/**
+ * Resident memory after REST_SECONDS without requests and then a full collection: V8 gives back the heap pages it
+ * no longer needs once the process has been idle for about 8 s (its memory reducer), so this is what the server
+ * keeps, where a reading right after a burst of work also counts pages V8 has yet to return.
+ * @param {() => Promise<number>} retainedMiB
+ */
+async function restingMiB(retainedMiB) {
+  await new Promise((resolve) => setTimeout(resolve, REST_SECONDS * 1000));
+  return retainedMiB();
+}
+
 /**
  * Seeds and measures one target, pausing (yield) between steps so that several targets can take turns: each
  * operation is then measured on all of them within seconds, and a slower spell of the machine cannot favour one.
@@ -341,6 +355,7 @@ async function* workload(target, options, today) {
     rssBeforeMiB: rssMiB(target.pid),
     retainedBeforeMiB: target.retainedMiB ? await target.retainedMiB() : null,
     heapBeforeMiB: target.heapMiB ? await target.heapMiB() : null,
+    restingBeforeMiB: target.retainedMiB ? await restingMiB(target.retainedMiB) : null,
   };
   const log = (/** @type {string} */ line) => console.error(`[${target.label}] ${line}`);
 
@@ -654,6 +669,7 @@ async function* workload(target, options, today) {
   facts.rssAfterMiB = rssMiB(target.pid);
   facts.retainedAfterMiB = target.retainedMiB ? await target.retainedMiB() : null;
   facts.heapAfterMiB = target.heapMiB ? await target.heapMiB() : null;
+  facts.restingAfterMiB = target.retainedMiB ? await restingMiB(target.retainedMiB) : null;
   return { target: target.label, rows, notes, facts };
 }
 
@@ -686,6 +702,7 @@ function printTables(results) {
     console.log(`\n${result.target}: seeding ${f.seedPutsPerSecond} PUT/s (${f.seedSeconds} s); RSS ${f.rssBeforeMiB} MiB before, ${f.rssAfterSeedMiB} after seeding, ${f.rssAfterMiB} at the end`);
     if (f.retainedBeforeMiB !== null && f.retainedBeforeMiB !== undefined) {
       console.log(`  resident after a full garbage collection: ${f.retainedBeforeMiB} MiB before, ${f.retainedAfterMiB} MiB at the end (growth ${Number(f.retainedAfterMiB) - Number(f.retainedBeforeMiB)} MiB; MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'})`);
+      console.log(`  at rest (${REST_SECONDS} s without requests, then a full collection): ${f.restingBeforeMiB} MiB before seeding, ${f.restingAfterMiB} MiB at the end (growth ${Number(f.restingAfterMiB) - Number(f.restingBeforeMiB)} MiB)`);
     }
     const heapBefore = /** @type {{ heapUsed: number, heapTotal: number, external: number } | null} */ (f.heapBeforeMiB);
     const heapAfter = /** @type {{ heapUsed: number, heapTotal: number, external: number } | null} */ (f.heapAfterMiB);
