@@ -147,12 +147,19 @@ export function createEventWriter(strapi: Core.Strapi) {
   let announceTimer: ReturnType<typeof setTimeout> | null = null;
   let firstPendingAt = 0;
 
+  /**
+   * How many waiting announcements to read back at once. On SQLite only a few sizes (100, 10 or 1): it keeps each
+   * statement text prepared, with some native memory, and the texts of batches of every size would fill its cache.
+   */
+  function announceBatchSize(waiting: number): number {
+    if (strapi.db.dialect.client !== 'sqlite') return Math.min(waiting, ANNOUNCE_BATCH_SIZE);
+    return waiting >= ANNOUNCE_BATCH_SIZE ? ANNOUNCE_BATCH_SIZE : waiting >= 10 ? 10 : 1;
+  }
+
   async function announcePending(): Promise<void> {
     const model = eventModel();
     while (pending.length > 0) {
-      // On SQLite one at a time: its reads cost no round trip, and it keeps each statement text prepared (with some
-      // native memory), so the texts of batches of every size would only fill its cache.
-      const batch = pending.slice(0, strapi.db.dialect.client === 'sqlite' ? 1 : ANNOUNCE_BATCH_SIZE);
+      const batch = pending.slice(0, announceBatchSize(pending.length));
       pending = pending.slice(batch.length);
       // Should the read fail (the database gone right after the commit), the changes are still announced.
       const versions = await storedVersions([...new Set(batch.map((item) => item.documentId))]).catch((error: unknown) => {
