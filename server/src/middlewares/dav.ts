@@ -52,6 +52,8 @@ function readBody(request: IncomingMessage, rules: BodyRules, timeoutMs: number,
   }
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > rules.maxBytes) return refuseUnread(tooLarge());
+  // No Content-Length and no Transfer-Encoding: the request has no body (RFC 9112 6.3), as a GET usually has.
+  if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined) return Promise.resolve('');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
