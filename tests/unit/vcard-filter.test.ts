@@ -7,6 +7,7 @@ import type {
   CardTextMatch,
 } from '../../server/src/dav/requests';
 import { matchesAddressbookFilter } from '../../server/src/vcard';
+import { certainlyFails, matchesParsedCard } from '../../server/src/vcard/filter';
 import { APPLE_ADA, APPLE_GROUP, DAVX5_KATHERINE, GOOGLE_GRACE, THUNDERBIRD_ELODIE, vcf } from './vcard-fixtures';
 
 // Filters as parseReport gives them (RFC 6352 defaults: anyof, i;unicode-casemap, contains).
@@ -170,5 +171,66 @@ describe('matchesAddressbookFilter', () => {
 
   test('a vCard that cannot be read matches no filter', () => {
     expect(matches('BEGIN:VCARD\r\nFN:broken\r\n', prop('FN'))).toBe(false);
+  });
+});
+
+describe('the shortcut that rules vCards out without parsing them', () => {
+  const card = (...lines: string[]) => vcf('BEGIN:VCARD', 'VERSION:3.0', 'UID:u-1', ...lines, 'END:VCARD');
+  const cards = [
+    APPLE_ADA,
+    APPLE_GROUP,
+    DAVX5_KATHERINE,
+    GOOGLE_GRACE,
+    THUNDERBIRD_ELODIE,
+    // A folded line: the value is "Ada Lovelace".
+    card('FN:Ada Love', ' lace', 'N:Lovelace;Ada;;;'),
+    // Greek capital sigma: word-final after "FN:" in the whole text, not in the value alone.
+    card('FN:Σ', 'N:Σ;;;;'),
+    card('FN:ΟΔΥΣΣΕΥΣ', 'N:ΟΔΥΣΣΕΥΣ;;;;'),
+    // Escapes: the value is "Smith, Jones".
+    card('FN:Smith\\, Jones', 'N:Smith;;;;', 'NOTE:a\\nb'),
+    // Decomposed é in the vCard (René), a date ical.js gives as 1980-01-01, an item group.
+    card('FN:Rene\u0301 Dupont', 'N:Dupont;René;;;', 'BDAY:19800101', 'item1.EMAIL:rene@example.test', 'CATEGORIES:Friends,Chess club'),
+  ];
+  const matchesOf = (...values: string[]) => values.map((value) => text(value));
+  const filters: AddressbookFilter[] = [
+    ...['lovelace', 'ada love', 'σ', 'Σ', 'ς', 'οδυσσευς', 'smith, jones', 'smith', 'a\nb', 'rené', 'RENE\u0301', '1980-01', 'chess', 'nobody', ''].flatMap(
+      (value) => ['FN', 'N', 'NOTE', 'BDAY', 'EMAIL', 'CATEGORIES'].map((name) => filter([prop(name, { textMatches: matchesOf(value) })])),
+    ),
+    filter([prop('FN', { textMatches: [text('ada', { matchType: 'equals' })] }), prop('EMAIL', { textMatches: [text('nobody')] })], 'allof'),
+    filter([prop('FN', { textMatches: [text('nobody')] }), prop('EMAIL', { textMatches: [text('example')] })], 'anyof'),
+    filter([prop('FN', { textMatches: [text('nobody')] }), prop('BDAY', { textMatches: [text('1980')] })], 'anyof'),
+    filter([prop('FN', { textMatches: [text('nobody', { negate: true })] })]),
+    filter([prop('FN', { textMatches: [text('ADA', { collation: 'i;octet' })] })]),
+    filter([prop('FN', { textMatches: [text('ada', { collation: 'i;ascii-casemap', matchType: 'starts-with' })] })]),
+    filter([prop('EMAIL', { test: 'anyof', textMatches: [text('nobody')], paramFilters: [{ name: 'TYPE', isNotDefined: false }] })]),
+    filter([prop('EMAIL', { test: 'allof', textMatches: [text('nobody')], paramFilters: [{ name: 'TYPE', isNotDefined: false }] })]),
+  ];
+
+  test('never rules out a vCard that matches', () => {
+    let matched = 0;
+    for (const cardText of cards) {
+      for (const each of filters) {
+        const expected = matchesParsedCard(cardText, each);
+        if (expected) {
+          matched += 1;
+          expect({ card: cardText, filter: each, ruledOut: certainlyFails(cardText, each) }).toEqual({ card: cardText, filter: each, ruledOut: false });
+        }
+        expect(matchesAddressbookFilter(cardText, each)).toBe(expected);
+      }
+    }
+    expect(matched).toBeGreaterThan(40);
+  });
+
+  test('rules out the vCards of an ordinary search without parsing them', () => {
+    const grace = card('FN:Grace Hopper', 'N:Hopper;Grace;;;', 'EMAIL;TYPE=INTERNET:grace@example.test');
+    const byName = filter([prop('FN', { textMatches: [text('lovelace')] })]);
+    expect(certainlyFails(grace, byName)).toBe(true);
+    expect(certainlyFails(card('FN:Ada Lovelace'), byName)).toBe(false);
+    // A vCard with escapes is always parsed.
+    expect(certainlyFails(card('FN:Grace Hopper', 'NOTE:a\\, b'), byName)).toBe(false);
+    // Something other than the needle can make the filter pass: never ruled out.
+    expect(certainlyFails(grace, filter([prop('FN', { textMatches: [text('lovelace', { negate: true })] })]))).toBe(false);
+    expect(certainlyFails(grace, filter([prop('FN', { textMatches: [text('lovelace')] }), prop('NICKNAME', { isNotDefined: true })]))).toBe(false);
   });
 });

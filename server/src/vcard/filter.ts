@@ -11,6 +11,12 @@ import { paramValues, parseCard, valueText, type Card, type CardProperty } from 
  */
 export function matchesAddressbookFilter(text: string, filter: AddressbookFilter): boolean {
   if (filter.propFilters.length === 0) return true;
+  if (certainlyFails(text, filter)) return false;
+  return matchesParsedCard(text, filter);
+}
+
+/** What matchesAddressbookFilter answers, always by parsing the vCard (without its shortcut). */
+export function matchesParsedCard(text: string, filter: AddressbookFilter): boolean {
   let card: Card;
   try {
     card = parseCard(text);
@@ -91,4 +97,65 @@ export function foldCase(text: string, collation: Collation): string {
     default:
       return text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
   }
+}
+
+/**
+ * Properties whose values ical.js gives as the text they are written with (after unfolding and unescaping): a
+ * text-match on one of them can only succeed where the needle is in the vCard's text itself. Dates, for one, are
+ * reformatted when parsed.
+ */
+const TEXT_PROPERTIES = new Set(['fn', 'n', 'nickname', 'email', 'org', 'title', 'role', 'note', 'adr', 'categories', 'uid', 'tel']);
+
+/** Per filter: the needles one of which (anyof) or each of which (allof) the text must contain; null: no such rule. */
+const requiredNeedles = new WeakMap<AddressbookFilter, { test: 'anyof' | 'allof'; needles: CardTextMatch[] } | null>();
+
+function needlesOf(filter: AddressbookFilter): { test: 'anyof' | 'allof'; needles: CardTextMatch[] } | null {
+  if (requiredNeedles.has(filter)) return requiredNeedles.get(filter) ?? null;
+  // A prop-filter requires a text-match's needle when nothing else can make it pass: the match is not negated and is
+  // its only test, or all its tests must pass.
+  const needleOf = (propFilter: CardPropFilter): CardTextMatch | null => {
+    const base = propFilter.name.toLowerCase().split('.').pop() ?? '';
+    if (propFilter.isNotDefined || !TEXT_PROPERTIES.has(base)) return null;
+    const testCount = propFilter.textMatches.length + propFilter.paramFilters.length;
+    if (propFilter.test !== 'allof' && testCount !== 1) return null;
+    return propFilter.textMatches.find((match) => !match.negate && !/[\r\n]/.test(match.value)) ?? null;
+  };
+  const needles = filter.propFilters.map(needleOf);
+  // allof: any one required needle rules a vCard out; anyof: only when every prop-filter has one.
+  const usable = needles.filter((needle): needle is CardTextMatch => needle !== null);
+  const plan = filter.test === 'allof' ? (usable.length > 0 ? { test: 'allof' as const, needles: usable } : null) : usable.length === needles.length ? { test: 'anyof' as const, needles: usable } : null;
+  requiredNeedles.set(filter, plan);
+  return plan;
+}
+
+/**
+ * True when the vCard certainly fails the filter without parsing it: a needle the filter requires is nowhere in its
+ * text (unfolded, under the same case folding). Most vCards of a search fail it, and parsing is most of the cost of
+ * a query. A vCard with escapes (a backslash) is always parsed, as unescaping changes its text; so is one whose text
+ * could otherwise differ from its values (see TEXT_PROPERTIES). Never rules out a vCard that matches.
+ */
+export function certainlyFails(text: string, filter: AddressbookFilter): boolean {
+  const plan = needlesOf(filter);
+  if (!plan || text.includes('\\')) return false;
+  const unfolded = text.replace(/(?:\r\n|\r|\n)[ \t]/g, '');
+  const folded = new Map<Collation, string>();
+  const missing = (match: CardTextMatch): boolean => {
+    let haystack = folded.get(match.collation);
+    if (haystack === undefined) {
+      haystack = comparable(unfolded, match.collation);
+      folded.set(match.collation, haystack);
+    }
+    return !haystack.includes(comparable(match.value, match.collation));
+  };
+  return plan.test === 'allof' ? plan.needles.some(missing) : plan.needles.every(missing);
+}
+
+/**
+ * Text folded as foldCase does, with final sigma as sigma: folding a whole vCard, a value's last letter can be word
+ * final where the value alone is not (or the other way round), the one rule of case mapping that looks at the
+ * letters around. Values start and end at a colon, semicolon, comma or line break, which NFC composes with nothing.
+ */
+function comparable(text: string, collation: Collation): string {
+  const folded = foldCase(text, collation);
+  return collation === 'i;unicode-casemap' ? folded.replace(/ς/g, 'σ') : folded;
 }
