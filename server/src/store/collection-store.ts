@@ -354,6 +354,10 @@ export function createCollectionStore<Info extends CollectionInfo>(
   const membersByNames = compiledSelect<MemberRow>(strapi, (table, parameter) =>
     memberQuery(table, parameter(0), true, true).whereRaw('?? = any(?)', [names().memberName, parameter(1)]),
   );
+  // SQLite: the names as one JSON array, so that the statement's text (prepared once) is the same for any number.
+  const membersByJsonNames = compiledSelect<MemberRow>(strapi, (table, parameter) =>
+    memberQuery(table, parameter(0), true, true).whereRaw('?? in (select value from json_each(?))', [names().memberName, parameter(1)]),
+  );
 
   async function memberRow(collection: CollectionInfo, name: string, withText: boolean): Promise<MemberRow | null> {
     const [row] = await memberByName[withText ? 1 : 0](collection.documentId, name);
@@ -386,7 +390,9 @@ export function createCollectionStore<Info extends CollectionInfo>(
     async getObjects(collection, requested) {
       if (requested.length === 0) return [];
       if (requested.length <= MAX_NAMES_IN_QUERY) {
-        if (strapi.db.dialect.client === 'postgres') return (await membersByNames(collection.documentId, [...new Set(requested)])).map(toStoredMember);
+        const client = strapi.db.dialect.client;
+        if (client === 'postgres') return (await membersByNames(collection.documentId, [...new Set(requested)])).map(toStoredMember);
+        if (client === 'sqlite') return (await membersByJsonNames(collection.documentId, JSON.stringify([...new Set(requested)]))).map(toStoredMember);
         return (await memberRows(collection.documentId, true, (query) => query.whereIn(names().memberName, [...new Set(requested)]), true)).map(toStoredMember);
       }
       const wanted = new Set(requested);
