@@ -44,6 +44,25 @@ export interface StoredEvent {
  * PUT to a few statements whatever the calendar's size; Strapi's entry events are emitted after the commit, with
  * the entries the document service's events carry, so webhooks fire as for an editor's change.
  */
+/** Each site's event writers' ways to announce at once what they hold back, for a shutdown. */
+const announcersOf = new WeakMap<Core.Strapi, Set<() => Promise<void>>>();
+/** A shutdown waits this long at most for the waiting announcements (a listener could hang). */
+const SHUTDOWN_ANNOUNCE_MS = 5000;
+
+/**
+ * Announces the client writes still waiting for a pause (see ANNOUNCE_QUIET_MS) now, and waits for them: called while
+ * Strapi shuts down, before its event hub and database close, so that no webhook of a stored write is lost.
+ */
+export async function announceWaitingWrites(strapi: Core.Strapi): Promise<void> {
+  const all = Promise.all([...(announcersOf.get(strapi) ?? [])].map((announceNow) => announceNow()));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, SHUTDOWN_ANNOUNCE_MS);
+  });
+  await Promise.race([all, timeout]);
+  clearTimeout(timer);
+}
+
 export function createEventWriter(strapi: Core.Strapi) {
   const changeLog = createChangeLog(strapi);
   let resolved: ReturnType<typeof resolveNames> | null = null;
@@ -181,6 +200,23 @@ export function createEventWriter(strapi: Core.Strapi) {
     }
   }
 
+  function startAnnouncing(): void {
+    announceTimer = null;
+    announcing = announcing.then(announcePending).catch((error: unknown) => {
+      strapi.log.warn(`caldav: announcing event changes failed: ${String(error)}`);
+    });
+  }
+
+  const announcers = announcersOf.get(strapi) ?? new Set<() => Promise<void>>();
+  announcersOf.set(strapi, announcers);
+  announcers.add(async () => {
+    if (announceTimer !== null) {
+      clearTimeout(announceTimer);
+      startAnnouncing();
+    }
+    await announcing;
+  });
+
   async function insertRow(table: Tables, values: Record<string, unknown>): Promise<number> {
     // MySQL has no RETURNING (knex warns on every insert that asks for it) and answers the new id anyway.
     const insert = strapi.db.dialect.client === 'mysql' ? table(names().events).insert(values) : table(names().events).insert(values, ['id']);
@@ -302,14 +338,7 @@ export function createEventWriter(strapi: Core.Strapi) {
       if (announceTimer === null) firstPendingAt = now;
       else if (now - firstPendingAt >= ANNOUNCE_MAX_DELAY_MS) return;
       else clearTimeout(announceTimer);
-      announceTimer = setTimeout(() => {
-        announceTimer = null;
-        announcing = announcing
-          .then(announcePending)
-          .catch((error: unknown) => {
-            strapi.log.warn(`caldav: announcing event changes failed: ${String(error)}`);
-          });
-      }, Math.min(ANNOUNCE_QUIET_MS, firstPendingAt + ANNOUNCE_MAX_DELAY_MS - now)).unref();
+      announceTimer = setTimeout(startAnnouncing, Math.min(ANNOUNCE_QUIET_MS, firstPendingAt + ANNOUNCE_MAX_DELAY_MS - now)).unref();
     },
   };
 }
